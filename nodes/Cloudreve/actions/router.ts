@@ -1,0 +1,66 @@
+/**
+ * Runs the chosen operation once per item. One CloudreveClient serves the whole execution, so the
+ * server is detected and logged in to at most once, however many items arrive.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { CloudreveClient } from '../transport/client';
+import { CloudreveError } from '../transport/errors';
+import { InputError } from '../transport/paths';
+import * as folder from './folder/Folder.resource';
+import * as offlineDownload from './offlineDownload/OfflineDownload.resource';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number, client: CloudreveClient) => Promise<IDataObject>;
+
+const resources: Record<string, Record<string, { execute: Operation }>> = {
+	folder: folder.operations,
+	offlineDownload: offlineDownload.operations,
+};
+
+/** n8n's error for a failure of item `itemIndex`; our messages are kept, secrets never enter them. */
+function toNodeError(context: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
+	const node = context.getNode();
+	const message = `${error.message} [item ${itemIndex}]`;
+	if (error instanceof InputError || (error instanceof CloudreveError && error.kind === 'config')) {
+		return new NodeOperationError(node, message, { itemIndex, description: error.description, level: 'warning' });
+	}
+	if (error instanceof CloudreveError) {
+		const response: JsonObject = { message: error.message };
+		if (error.code !== undefined) response.code = error.code;
+		return new NodeApiError(node, response, { itemIndex, message, description: error.description, level: 'warning' });
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(node, error, { itemIndex });
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = resources[resource]?.[operation]?.execute;
+	if (run === undefined) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+	}
+
+	const client = new CloudreveClient(this);
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const json = await run.call(this, itemIndex, client);
+			output.push({ json, pairedItem: { item: itemIndex } });
+		} catch (caught) {
+			const error = toNodeError(this, caught as Error, itemIndex);
+			if (!this.continueOnFail()) throw error;
+			const details = caught instanceof CloudreveError ? (caught.details ?? {}) : {};
+			output.push({
+				json: { ...details, error: error.message, ...(error.description ? { description: error.description } : {}) },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return [output];
+}

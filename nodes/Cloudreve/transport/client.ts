@@ -1,0 +1,151 @@
+/**
+ * One CloudreveClient per execution: it reads the credential once, detects the server at most
+ * once, and sends every request through n8n's httpRequestWithAuthentication, so logins happen
+ * in the credential's preAuthentication and the session is stored by n8n.
+ *
+ * Cloudreve reports an expired session as HTTP 200 {"code":401}, which n8n (≤ 2.41) does not
+ * recognise; it only refreshes on HTTP 401. So on a body 401 we hand n8n our credential data with
+ * the session emptied: n8n then runs preAuthentication, stores the new session and sends the
+ * request again. Should n8n learn to refresh on body codes, `isSessionRejected` is the one place
+ * to hand that over.
+ */
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IDataObject } from 'n8n-workflow';
+
+import { CloudreveError, describeCode } from './errors';
+import type { CodeContext } from './errors';
+import type { Envelope, SendRequest, ServerInfo } from './protocol';
+import { apiRoot, call, detectServer, normalizeServerUrl } from './protocol';
+import type { FolderPath } from './paths';
+import { apiVersionSetting, sessionOwner, storedServer } from './session';
+import { V3Api } from './v3';
+import { V4Api } from './v4';
+
+export const CREDENTIAL_TYPE = 'cloudreveApi';
+
+/** One URL of an Add Offline Download item, as the node outputs it. */
+export interface UrlResult {
+	[key: string]: string | number | undefined;
+	url: string;
+	status: 'queued' | 'failed';
+	taskId?: string;
+	error?: string;
+	code?: number;
+}
+
+export interface CreatedFolder {
+	[key: string]: string | undefined;
+	path: string;
+	id?: string;
+	uri?: string;
+	name?: string;
+}
+
+/** What each generation implements; operations only talk to this. */
+export interface CloudreveApi {
+	createFolder(folder: FolderPath, options: { errorIfExists: boolean }): Promise<CreatedFolder>;
+	addOfflineDownloads(urls: string[], destination: FolderPath): Promise<UrlResult[]>;
+}
+
+interface Connection {
+	server: ServerInfo;
+	root: string;
+	api: CloudreveApi;
+}
+
+function isSessionRejected(envelope: Envelope): boolean {
+	return envelope.code === 401;
+}
+
+export class CloudreveClient {
+	private connection?: Promise<Connection>;
+
+	private credentials: ICredentialDataDecryptedObject = {};
+
+	/** Destinations made sure of in this execution: one mkdir per distinct folder. */
+	private readonly ensuredFolders = new Map<string, Promise<unknown>>();
+
+	constructor(private readonly context: IExecuteFunctions) {}
+
+	/** The generation's API, connecting on first use. A failed connection fails every later call alike. */
+	async api(): Promise<CloudreveApi> {
+		this.connection ??= this.connect();
+		return (await this.connection).api;
+	}
+
+	private async connect(): Promise<Connection> {
+		this.credentials = { ...(await this.context.getCredentials(CREDENTIAL_TYPE)) };
+		const serverUrl = normalizeServerUrl(this.credentials.serverUrl);
+		let server = storedServer(this.credentials);
+		if (server === undefined) {
+			// Probe here, once, and tell preAuthentication the result so it does not probe again.
+			server = await detectServer(
+				async (options) => await this.context.helpers.httpRequest(options),
+				serverUrl,
+				apiVersionSetting(this.credentials),
+			);
+			Object.assign(this.credentials, {
+				session: '',
+				serverGeneration: server.generation,
+				serverVersion: server.version,
+				sessionFor: sessionOwner(this.credentials),
+			});
+		}
+		const api = server.generation === 'v3' ? new V3Api(this, server) : new V4Api(this, server);
+		return { server, root: apiRoot(serverUrl, server.generation), api };
+	}
+
+	private async send(options: IHttpRequestOptions) {
+		const node = this.context.getNode();
+		const reference = node.credentials?.[CREDENTIAL_TYPE];
+		const sendRequest: SendRequest = async (requestOptions) =>
+			await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, requestOptions, {
+				// Our copy, so that a new session from preAuthentication lands here too.
+				credentialsDecrypted: {
+					id: reference?.id ?? '',
+					name: reference?.name ?? '',
+					type: CREDENTIAL_TYPE,
+					data: this.credentials,
+				},
+			});
+		return (await call(sendRequest, options)).envelope;
+	}
+
+	/**
+	 * Sends one API request (path below /api/vN) and returns the envelope, whatever its code.
+	 * A rejected session is renewed once; a second rejection in a row is an error.
+	 */
+	async request(method: IHttpRequestOptions['method'], path: string, body?: IDataObject, qs?: IDataObject): Promise<Envelope> {
+		const { root, server } = await this.connection!;
+		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body, qs };
+		let envelope = await this.send(options);
+		if (isSessionRejected(envelope)) {
+			this.credentials.session = '';
+			envelope = await this.send(options);
+			if (isSessionRejected(envelope)) {
+				const { message, description } = describeCode(401, server, 'request', envelope.msg);
+				throw new CloudreveError(message, { description, kind: 'session', code: 401 });
+			}
+		}
+		return envelope;
+	}
+
+	/** The error for a non-zero envelope, in words for what the request was for. */
+	async failure(envelope: Envelope, context: CodeContext): Promise<CloudreveError> {
+		const { server } = await this.connection!;
+		const { message, description } = describeCode(envelope.code, server, context, envelope.msg);
+		return new CloudreveError(message, { description, kind: 'api', code: envelope.code });
+	}
+
+	/** Creates `folder` (and its parents) once per execution, however many items name it. */
+	async ensureFolder(folder: FolderPath): Promise<void> {
+		const key = folder.join('/');
+		let pending = this.ensuredFolders.get(key);
+		if (pending === undefined) {
+			pending = (await this.api()).createFolder(folder, { errorIfExists: false });
+			this.ensuredFolders.set(key, pending);
+			// A failure is not remembered: the next item may try again.
+			pending.catch(() => this.ensuredFolders.delete(key));
+		}
+		await pending;
+	}
+}

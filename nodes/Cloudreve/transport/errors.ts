@@ -1,0 +1,256 @@
+/**
+ * Our own texts for Cloudreve's codes. 3.x before 3.6 answers in Chinese and 3.6+ often with an
+ * empty msg, so the server's msg is only ever appended, never relied on (doc §1).
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { ApplicationError } from 'n8n-workflow';
+
+import type { ServerInfo } from './protocol';
+import { hasOldErrorCodes, wrongPasswordIs401 } from './versions';
+
+export type ErrorKind =
+	| 'config' // the credential or a parameter is wrong; nothing was sent
+	| 'network' // no HTTP reply at all
+	| 'http' // an HTTP error status (5xx, 413)
+	| 'notCloudreve' // a reply that is not Cloudreve's API
+	| 'login' // the login was refused
+	| 'session' // the session was refused right after logging in
+	| 'api'; // Cloudreve answered with a non-zero code
+
+export interface CloudreveErrorOptions {
+	description?: string;
+	kind: ErrorKind;
+	code?: number;
+	httpStatus?: number;
+	/** Network failures where the request never reached the server (safe to send again). */
+	notSent?: boolean;
+	details?: IDataObject;
+}
+
+export class CloudreveError extends ApplicationError {
+	description?: string;
+
+	readonly kind: ErrorKind;
+
+	readonly code?: number;
+
+	readonly httpStatus?: number;
+
+	readonly notSent: boolean;
+
+	/** What the item achieved before failing; becomes the error item's json under continue-on-fail. */
+	details?: IDataObject;
+
+	constructor(message: string, options: CloudreveErrorOptions) {
+		super(message, { level: 'warning' });
+		this.name = 'CloudreveError';
+		this.description = options.description;
+		this.kind = options.kind;
+		this.code = options.code;
+		this.httpStatus = options.httpStatus;
+		this.notSent = options.notSent ?? false;
+		this.details = options.details;
+	}
+}
+
+/** What the request was for: some codes mean different things in different places. */
+export type CodeContext = 'login' | 'createFolder' | 'addDownload' | 'request';
+
+interface Text {
+	message: string;
+	description?: string;
+}
+
+
+const WRONG_LOGIN: Text = {
+	message: 'Wrong email or password',
+	description: 'Check the Email and Password in the Cloudreve credential; log in with them in a browser to be sure.',
+};
+
+const CAPTCHA: Text = {
+	message: 'The Cloudreve site requires a captcha to log in',
+	description: 'Automation cannot solve captchas. An admin can turn off "Login captcha" (Settings → Captcha), or use a Cloudreve site without it.',
+};
+
+function textFor(code: number, server: ServerInfo, context: CodeContext): Text | undefined {
+	switch (code) {
+		case 401:
+			if (context === 'login' && wrongPasswordIs401(server)) return WRONG_LOGIN;
+			return {
+				message: 'Cloudreve did not accept the session',
+				description: 'The node logged in again and the server still refused it. Test the Cloudreve credential; if it passes, check the server clock and its session store (Redis).',
+			};
+		case 203:
+			return {
+				message: 'This Cloudreve account has two-factor authentication (2FA) enabled',
+				description: 'Use an account without 2FA for automation, or turn off 2FA for this account in Cloudreve\'s settings.',
+			};
+		case 403:
+			if (context === 'login') {
+				return { message: 'This Cloudreve account is banned or not activated', description: 'Ask the Cloudreve admin to activate or unban the account.' };
+			}
+			if (context === 'createFolder' && server.generation === 'v4') {
+				return { message: 'A part of the path is a file, not a folder', description: 'Choose a path whose parent folders are folders.' };
+			}
+			if (context === 'addDownload' && hasOldErrorCodes(server)) {
+				return {
+					message: 'Offline download is disabled on this Cloudreve server, or the account is banned',
+					description: 'An admin can enable offline download (aria2) in the Cloudreve dashboard.',
+				};
+			}
+			return { message: 'Cloudreve refused this action', description: 'The account or its user group may not do this.' };
+		case 404:
+			if (hasOldErrorCodes(server)) {
+				if (context === 'addDownload') return destinationMissing();
+				return { message: 'The path does not exist', description: 'Check the path; folders are written like /Downloads/2026.' };
+			}
+			return { message: 'Not found on the Cloudreve server' };
+		case 40001:
+			if (context === 'login' && server.generation === 'v3' && !wrongPasswordIs401(server) && hasOldErrorCodes(server)) return WRONG_LOGIN;
+			return { message: 'Cloudreve rejected the request\'s parameters', description: 'This usually means a value the node sent does not fit this Cloudreve version. Please report it with the server version.' };
+		case 40003:
+			return { message: 'Cloudreve could not create the folder', description: 'The name may be invalid for this server, or the server\'s database refused it.' };
+		case 40004:
+			if (context === 'createFolder') {
+				return { message: 'A file or folder with this name already exists', description: 'Choose another name, or turn off "Error If Exists" to accept an existing folder.' };
+			}
+			return { message: 'An object with this name already exists' };
+		case 40007:
+			return {
+				message: context === 'addDownload' ? 'This account\'s user group may not use offline download' : 'This account\'s user group may not do this',
+				description: 'An admin can allow it in the Cloudreve dashboard (Users → Groups → the group\'s permissions).',
+			};
+		case 40015:
+			return {
+				message: 'Too many URLs or running downloads for this account\'s user group',
+				description: 'Send fewer URLs per item, wait for running downloads to finish, or ask an admin to raise the group\'s offline-download limit.',
+			};
+		case 40016:
+			if (context === 'addDownload') return destinationMissing();
+			return { message: 'A parent folder does not exist', description: 'Check the path.' };
+		case 40017:
+			return { message: 'This Cloudreve account is banned', description: 'Ask the Cloudreve admin to unban it.' };
+		case 40018:
+			return { message: 'This Cloudreve account is not activated', description: 'Activate it from the email Cloudreve sent, or ask the admin.' };
+		case 40019:
+			return { message: 'Offline download is not enabled on this Cloudreve server', description: 'An admin can enable aria2 for a node in the Cloudreve dashboard.' };
+		case 40020:
+			if (context === 'login' && server.generation === 'v3') return WRONG_LOGIN;
+			return { message: 'Cloudreve refused the login token', description: 'Test the Cloudreve credential to log in again.' };
+		case 40026:
+		case 40027:
+			return context === 'login' ? CAPTCHA : { message: 'Cloudreve asked for a captcha' };
+		case 40048:
+		case -1:
+			return context === 'addDownload'
+				? { message: 'The downloader (aria2) refused to create the task', description: 'Check the link, and the aria2 settings and log of the Cloudreve node.' }
+				: { message: 'Cloudreve could not complete the operation' };
+		case 40051:
+			return { message: 'Not enough storage space left on the Cloudreve account', description: 'Free some space or ask an admin for more capacity.' };
+		case 40052:
+			return { message: 'Cloudreve rejected a folder or file name as invalid', description: 'Names must not contain \\ / : * ? " < > | and must be shorter than 256 bytes.' };
+		case 40053:
+			return { message: 'Cloudreve refused to change the root folder', description: 'Use an absolute path below the root, e.g. /Downloads.' };
+		case 40073:
+			return { message: 'The file or folder is locked by another operation', description: 'Retry when the other operation has finished.' };
+		case 40080:
+			return WRONG_LOGIN;
+		case 40082:
+			return { message: 'Only the owner may do this' };
+		case 50001:
+			return { message: 'Cloudreve\'s database reported an error', description: 'Check the Cloudreve server log.' };
+		case 50004:
+			return { message: 'Cloudreve could not read or write its storage', description: 'Check the Cloudreve server log and disk.' };
+		case 50005:
+			return context === 'addDownload' && server.generation === 'v3'
+				? { message: 'Cloudreve has no working offline-download node (aria2)', description: 'An admin can enable aria2 on a node in the Cloudreve dashboard (Nodes) and check that aria2 is reachable.' }
+				: { message: 'Cloudreve reported an internal setting error', description: 'Check the Cloudreve server log.' };
+		default:
+			return undefined;
+	}
+}
+
+function destinationMissing(): Text {
+	return {
+		message: 'The destination folder does not exist',
+		description: 'Turn on "Create Destination" in the node\'s options, or create the folder first.',
+	};
+}
+
+/** Message and description for a Cloudreve code; the server's msg, if any, is kept in brackets. */
+export function describeCode(code: number, server: ServerInfo, context: CodeContext, serverMessage?: string): Text {
+	const text = textFor(code, server, context) ?? { message: 'Cloudreve reported an error' };
+	const detail = serverMessage && serverMessage.trim() !== '' ? `: ${serverMessage.trim()}` : '';
+	return { message: `${text.message} (Cloudreve code ${code}${detail})`, description: text.description };
+}
+
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TLS_CODES = new Set([
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'CERT_HAS_EXPIRED',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function errorCode(error: unknown): string {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 4; depth++) {
+		if (typeof current.code === 'string' && current.code !== '') return current.code;
+		current = current.cause as typeof current;
+	}
+	return '';
+}
+
+/**
+ * A request that got no HTTP reply. Only the error code is used, never the error's text: axios
+ * errors carry the request configuration, headers and all.
+ */
+export function describeNetworkFailure(error: unknown, url: string): CloudreveError {
+	const code = errorCode(error);
+	let host = url;
+	try {
+		host = new URL(url).host;
+	} catch {
+		// keep the url
+	}
+	if (code === 'ECONNREFUSED') {
+		return new CloudreveError(`Could not connect to ${host}: connection refused`, {
+			description: 'Is Cloudreve running, and are the host and port in the Server URL right?',
+			kind: 'network',
+			notSent: true,
+		});
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return new CloudreveError(`Unknown host ${host}`, {
+			description: 'Check the host name in the Server URL; n8n\'s machine must be able to resolve it.',
+			kind: 'network',
+			notSent: true,
+		});
+	}
+	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') {
+		return new CloudreveError(`The request to ${host} timed out`, {
+			description: 'The server did not answer in time. Check that it is up and reachable from n8n, or raise the timeout.',
+			kind: 'network',
+		});
+	}
+	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+		return new CloudreveError(`The connection to ${host} was closed before the reply was complete`, {
+			description: 'A proxy or the server dropped the connection. Retry; if it keeps happening, check the proxy\'s timeouts and the Cloudreve log.',
+			kind: 'network',
+		});
+	}
+	if (TLS_CODES.has(code)) {
+		return new CloudreveError(`The TLS certificate of ${host} is not trusted (${code})`, {
+			description: 'The server uses a self-signed or otherwise untrusted certificate. Install a trusted certificate, or add its CA to n8n (NODE_EXTRA_CA_CERTS).',
+			kind: 'network',
+			notSent: true,
+		});
+	}
+	return new CloudreveError(`Could not reach ${host}${code ? ` (${code})` : ''}`, {
+		description: 'Check the Server URL and that n8n can reach the server.',
+		kind: 'network',
+		notSent: NOT_SENT.has(code),
+	});
+}

@@ -1,0 +1,319 @@
+/**
+ * Cloudreve's wire protocol, named once: server URL, API roots, the {code,data,msg} envelope,
+ * version detection and login. Both the credential (preAuthentication) and the node's transport
+ * use it; nothing here knows about n8n items or parameters.
+ */
+import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { CloudreveError, describeCode, describeNetworkFailure } from './errors';
+import { hasOldErrorCodes } from './versions';
+
+export type Generation = 'v3' | 'v4';
+export type ApiVersionSetting = 'auto' | Generation;
+
+export interface ServerInfo {
+	generation: Generation;
+	/** What /site/ping answered, e.g. "3.8.3" or "4.0.0-pro". */
+	version: string;
+}
+
+export interface Envelope {
+	code: number;
+	data?: unknown;
+	msg?: string;
+	/** 4.x batch partial failures (code 40081): resource (URL or URI) → inner envelope. */
+	aggregated_error?: Record<string, { code: number; msg?: string }>;
+}
+
+/** n8n's httpRequest, or the authenticated variant, asked for the full response. */
+export type SendRequest = (options: IHttpRequestOptions) => Promise<IN8nHttpFullResponse>;
+
+export const SESSION_COOKIE = 'cloudreve-session';
+
+/** Options every Cloudreve call uses: errors come in the body, so HTTP status is read by us. */
+export function requestOptions(options: IHttpRequestOptions): IHttpRequestOptions {
+	return {
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		...options,
+	};
+}
+
+export function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * `https://host/cloudreve/` → `https://host/cloudreve`. Rejects what would silently send requests
+ * elsewhere: other schemes, a query or fragment, spaces.
+ */
+export function normalizeServerUrl(raw: unknown): string {
+	if (typeof raw !== 'string' || raw.trim() === '') {
+		throw new CloudreveError('The credential has no Server URL', {
+			description: 'Open the Cloudreve credential and enter the address you open Cloudreve at, e.g. https://cloud.example.com',
+			kind: 'config',
+		});
+	}
+	const text = raw.trim();
+	if (/\s/.test(text)) {
+		throw new CloudreveError(`The Server URL "${text}" contains a space`, {
+			description: 'Remove the spaces from the Server URL in the Cloudreve credential.',
+			kind: 'config',
+		});
+	}
+	const url = parseUrl(text);
+	if (url === undefined) {
+		throw new CloudreveError(`The Server URL "${text}" is not a valid URL`, {
+			description: 'Enter the full address including http:// or https://, e.g. https://cloud.example.com',
+			kind: 'config',
+		});
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new CloudreveError(`The Server URL must start with http:// or https://, not ${url.protocol}//`, {
+			description: 'Enter the address you open Cloudreve at in a browser, e.g. https://cloud.example.com',
+			kind: 'config',
+		});
+	}
+	if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
+		throw new CloudreveError(`The Server URL "${text}" must not contain a query (?…) or fragment (#…)`, {
+			description: 'Keep only the address, e.g. https://cloud.example.com or https://example.com/cloudreve',
+			kind: 'config',
+		});
+	}
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function apiRoot(serverUrl: string, generation: Generation): string {
+	return `${serverUrl}/api/${generation}`;
+}
+
+function headerValue(headers: IDataObject | undefined, name: string): string {
+	const value = headers?.[name];
+	if (Array.isArray(value)) return value.join(', ');
+	return typeof value === 'string' ? value : '';
+}
+
+function looksLikeHtml(text: string, contentType: string): boolean {
+	return contentType.includes('html') || /^\s*<(!doctype|html|head|body)/i.test(text);
+}
+
+function isEnvelope(body: unknown): body is Envelope {
+	return typeof body === 'object' && body !== null && typeof (body as Envelope).code === 'number';
+}
+
+/**
+ * Reads Cloudreve's envelope out of a full response. Anything else (HTML from a proxy, Gin's
+ * plain-text 404, an empty body, HTTP 5xx) becomes a CloudreveError that says what arrived.
+ */
+export function readEnvelope(response: IN8nHttpFullResponse, url: string): Envelope {
+	const status = response.statusCode;
+	let body: unknown = response.body;
+	const contentType = headerValue(response.headers as IDataObject, 'content-type').toLowerCase();
+	if (typeof body === 'string' && body.trim() !== '' && !looksLikeHtml(body, contentType)) {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			// stays text; reported below
+		}
+	}
+	if (status >= 200 && status < 300 && isEnvelope(body)) return body;
+
+	const text = typeof body === 'string' ? body : '';
+	if (status === 413) {
+		throw new CloudreveError(`The server refused the request as too large (HTTP 413) at ${url}`, {
+			description: 'A reverse proxy in front of Cloudreve limits request size (for nginx: client_max_body_size). Send fewer URLs per item or raise the limit.',
+			kind: 'http',
+			httpStatus: status,
+		});
+	}
+	if (status >= 500) {
+		throw new CloudreveError(`The server answered HTTP ${status} at ${url}`, {
+			description: 'Cloudreve or a proxy in front of it failed. Check that Cloudreve is running and look at its log; retry later.',
+			kind: 'http',
+			httpStatus: status,
+		});
+	}
+	if (looksLikeHtml(text, contentType)) {
+		throw new CloudreveError(`Got a web page instead of Cloudreve's API at ${url} (HTTP ${status})`, {
+			description: 'The Server URL probably points at a reverse proxy, a login portal or the wrong path. Use the address you open Cloudreve at, including any sub-path such as /cloudreve.',
+			kind: 'notCloudreve',
+			httpStatus: status,
+		});
+	}
+	if (status === 404) {
+		throw new CloudreveError(`No Cloudreve API at ${url} (HTTP 404)`, {
+			description: 'Check the Server URL (including any sub-path such as /cloudreve) and the API Version in the credential.',
+			kind: 'notCloudreve',
+			httpStatus: status,
+		});
+	}
+	if (text.trim() === '' && (body === undefined || body === null || body === '')) {
+		throw new CloudreveError(`The server sent an empty reply at ${url} (HTTP ${status})`, {
+			description: 'Something between n8n and Cloudreve answered instead of Cloudreve. Check the Server URL and any proxy.',
+			kind: 'notCloudreve',
+			httpStatus: status,
+		});
+	}
+	throw new CloudreveError(`The reply at ${url} is not Cloudreve's API (HTTP ${status})`, {
+		description: 'Check the Server URL in the credential: it must be the address you open Cloudreve at.',
+		kind: 'notCloudreve',
+		httpStatus: status,
+	});
+}
+
+/**
+ * Our error inside whatever n8n wrapped it in (a login failure from preAuthentication arrives as a
+ * NodeApiError's cause), or a description of the network failure.
+ */
+export function asCloudreveError(error: unknown, url: string): CloudreveError {
+	let current = error as { cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 4; depth++) {
+		if (current instanceof CloudreveError) return current;
+		current = current.cause as typeof current;
+	}
+	return describeNetworkFailure(error, url);
+}
+
+/** Sends one request and returns its envelope; network failures become CloudreveErrors. */
+export async function call(send: SendRequest, options: IHttpRequestOptions): Promise<{ envelope: Envelope; response: IN8nHttpFullResponse }> {
+	const url = `${options.baseURL ?? ''}${options.url}`;
+	const response = await send(requestOptions(options)).catch((error: unknown) => {
+		throw asCloudreveError(error, url);
+	});
+	return { envelope: readEnvelope(response, url), response };
+}
+
+/**
+ * Which generation answers at `serverUrl`, and which version: 4.x first, then 3.x (doc §3).
+ * A forced generation is still pinged, because 3.x behaviour depends on the minor version.
+ */
+async function ping(send: SendRequest, serverUrl: string, generation: Generation): Promise<ServerInfo | CloudreveError> {
+	const url = `${apiRoot(serverUrl, generation)}/site/ping`;
+	const reply = await call(send, { method: 'GET', url }).then(
+		({ envelope }) => envelope,
+		(error: unknown) => asCloudreveError(error, url),
+	);
+	if (reply instanceof CloudreveError) return reply;
+	if (reply.code === 0 && typeof reply.data === 'string') return { generation, version: reply.data };
+	return new CloudreveError(`${url} did not report a version`, { kind: 'notCloudreve' });
+}
+
+/**
+ * Which generation answers at `serverUrl`, and which version: 4.x first, then 3.x (doc §3).
+ * A forced generation is still pinged, because 3.x behaviour depends on the minor version.
+ */
+export async function detectServer(send: SendRequest, serverUrl: string, setting: ApiVersionSetting): Promise<ServerInfo> {
+	const candidates: Generation[] = setting === 'auto' ? ['v4', 'v3'] : [setting];
+	let lastError: CloudreveError | undefined;
+	for (const generation of candidates) {
+		const answer = await ping(send, serverUrl, generation);
+		if (!(answer instanceof CloudreveError)) return answer;
+		// Unreachable is final: the other generation lives on the same host.
+		if (answer.kind === 'network') throw answer;
+		lastError = answer;
+	}
+	const tried = candidates.map((g) => `/api/${g}/site/ping`).join(' and ');
+	const forced = setting === 'auto' ? '' : `, and whether the server really runs Cloudreve ${setting === 'v3' ? '3.x' : '4.x'} (API Version in the credential)`;
+	throw new CloudreveError(`${serverUrl} does not look like a Cloudreve server (tried ${tried})`, {
+		description: `${lastError?.message ?? ''}. Check the Server URL, including any sub-path such as /cloudreve${forced}.`,
+		kind: 'notCloudreve',
+	});
+}
+
+export interface LoginInput {
+	email: string;
+	password: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+function checkLoginInput({ email, password }: LoginInput): void {
+	if (typeof email !== 'string' || !EMAIL.test(email.trim())) {
+		throw new CloudreveError('The credential\'s Email is not an email address', {
+			description: 'Cloudreve logs in with the account\'s email address. Enter it in the Cloudreve credential.',
+			kind: 'config',
+		});
+	}
+	if (typeof password !== 'string' || password.length < 4) {
+		throw new CloudreveError('The credential\'s Password is empty or shorter than 4 characters', {
+			description: 'Enter the password of the Cloudreve account in the credential.',
+			kind: 'config',
+		});
+	}
+}
+
+function sessionCookieFrom(response: IN8nHttpFullResponse): string | undefined {
+	const raw = (response.headers as IDataObject | undefined)?.['set-cookie'];
+	const cookies = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : [];
+	for (const cookie of cookies) {
+		const pair = cookie.split(';')[0].trim();
+		if (pair.startsWith(`${SESSION_COOKIE}=`)) return pair.slice(SESSION_COOKIE.length + 1);
+	}
+	return undefined;
+}
+
+/** Tells "wrong captcha" from "wrong password" on 3.x before 3.6, where both are 40001. */
+async function loginCaptchaEnabled(send: SendRequest, serverUrl: string, server: ServerInfo): Promise<boolean> {
+	const url = server.generation === 'v3' ? `${apiRoot(serverUrl, 'v3')}/site/config` : `${apiRoot(serverUrl, 'v4')}/site/config/login`;
+	const config = await call(send, { method: 'GET', url }).then(
+		({ envelope }) => (envelope.data ?? {}) as IDataObject,
+		() => ({}) as IDataObject,
+	);
+	return config.loginCaptcha === true || config.login_captcha === true;
+}
+
+function loginFailed(server: ServerInfo, envelope: Envelope): CloudreveError {
+	const { message, description } = describeCode(envelope.code, server, 'login', envelope.msg);
+	return new CloudreveError(message, { description, code: envelope.code, kind: 'login' });
+}
+
+/**
+ * Logs in and returns the session: the `cloudreve-session` cookie value on 3.x, the access token on
+ * 4.x. Errors name the cause (wrong password per 3.x code era, 2FA, captcha, banned account).
+ */
+export async function logIn(send: SendRequest, serverUrl: string, server: ServerInfo, input: LoginInput): Promise<string> {
+	checkLoginInput(input);
+	const email = input.email.trim();
+	const isV3 = server.generation === 'v3';
+	const { envelope, response } = isV3
+		? await call(send, {
+				method: 'POST',
+				url: `${apiRoot(serverUrl, 'v3')}/user/session`,
+				body: { userName: email, Password: input.password, captchaCode: '' },
+			})
+		: await call(send, {
+				method: 'POST',
+				url: `${apiRoot(serverUrl, 'v4')}/session/token`,
+				body: { email, password: input.password },
+			});
+
+	if (envelope.code === 0) {
+		if (isV3) {
+			const cookie = sessionCookieFrom(response);
+			if (!cookie) {
+				throw new CloudreveError('Login succeeded but the server set no cloudreve-session cookie', {
+					description: 'A proxy in front of Cloudreve may strip Set-Cookie headers. Check its configuration.',
+					kind: 'login',
+				});
+			}
+			return cookie;
+		}
+		const token = ((envelope.data as IDataObject | undefined)?.token as IDataObject | undefined)?.access_token;
+		if (typeof token !== 'string' || token === '') {
+			throw new CloudreveError('Login succeeded but the server returned no access token', { kind: 'login' });
+		}
+		return token;
+	}
+	// 40001 on 3.x before 3.6 is wrong password *or* wrong captcha; ask the site which.
+	if (envelope.code === 40001 && hasOldErrorCodes(server)) {
+		if (await loginCaptchaEnabled(send, serverUrl, server)) {
+			throw loginFailed(server, { code: 40026 });
+		}
+	}
+	throw loginFailed(server, envelope);
+}

@@ -1,0 +1,68 @@
+/** Cloudreve 3.x: /api/v3, plain paths, payloads that changed at 3.5.0 and 3.5.3 (doc §4.1, §5.1). */
+import type { CloudreveApi, CloudreveClient, CreatedFolder, UrlResult } from './client';
+import { CloudreveError, describeCode } from './errors';
+import type { Envelope, ServerInfo } from './protocol';
+import type { FolderPath } from './paths';
+import { formatPath } from './paths';
+import { addsOneUrlPerRequest, mkdirFailsOnExisting } from './versions';
+
+export class V3Api implements CloudreveApi {
+	constructor(
+		private readonly client: CloudreveClient,
+		private readonly server: ServerInfo,
+	) {}
+
+	/** GET /directory/<path>: 0 for a folder; a missing path or a file is 40016 (404 before 3.6). */
+	private async folderExists(folder: FolderPath): Promise<boolean> {
+		const reply = await this.client.request('GET', `/directory${folder.map((name) => `/${encodeURIComponent(name)}`).join('') || '/'}`);
+		if (reply.code === 0) return true;
+		if (reply.code === 40016 || reply.code === 404) return false;
+		throw await this.client.failure(reply, 'request');
+	}
+
+	private async alreadyExists(folder: FolderPath): Promise<CloudreveError> {
+		return await this.client.failure({ code: 40004, msg: `${formatPath(folder)} already exists` }, 'createFolder');
+	}
+
+	async createFolder(folder: FolderPath, { errorIfExists }: { errorIfExists: boolean }): Promise<CreatedFolder> {
+		const path = formatPath(folder);
+		// The root always exists; 3.0–3.4 answer "root protected" when asked to create it.
+		if (folder.length === 0) {
+			if (errorIfExists) throw await this.alreadyExists(folder);
+			return { path };
+		}
+		// From 3.5.0 mkdir succeeds on an existing folder, so only a look tells whether it existed.
+		if (errorIfExists && !mkdirFailsOnExisting(this.server) && (await this.folderExists(folder))) {
+			throw await this.alreadyExists(folder);
+		}
+		const reply = await this.client.request('PUT', '/directory', { path });
+		if (reply.code === 0) return { path };
+		// Before 3.5.0, 40004 is also the answer for an existing folder; a file of that name is an error.
+		if (reply.code === 40004 && mkdirFailsOnExisting(this.server) && !errorIfExists && (await this.folderExists(folder))) {
+			return { path };
+		}
+		throw await this.client.failure(reply, 'createFolder');
+	}
+
+	async addOfflineDownloads(urls: string[], destination: FolderPath): Promise<UrlResult[]> {
+		const dst = formatPath(destination);
+		if (addsOneUrlPerRequest(this.server)) {
+			const results: UrlResult[] = [];
+			for (const url of urls) {
+				const reply = await this.client.request('POST', '/aria2/url', { url, dst });
+				results.push(this.resultFor(url, reply));
+			}
+			return results;
+		}
+		const reply = await this.client.request('POST', '/aria2/url', { url: urls, dst });
+		if (reply.code !== 0) throw await this.client.failure(reply, 'addDownload');
+		// An outer code 0 says nothing: each URL has its own envelope, in order.
+		const perUrl = Array.isArray(reply.data) ? (reply.data as Envelope[]) : [];
+		return urls.map((url, index) => this.resultFor(url, perUrl[index] ?? { code: -1, msg: 'the server sent no result for this URL' }));
+	}
+
+	private resultFor(url: string, reply: Envelope): UrlResult {
+		if (reply.code === 0) return { url, status: 'queued' };
+		return { url, status: 'failed', code: reply.code, error: describeCode(reply.code, this.server, 'addDownload', reply.msg).message };
+	}
+}
