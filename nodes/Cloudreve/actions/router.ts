@@ -27,7 +27,7 @@ function toNodeError(context: IExecuteFunctions, error: Error, itemIndex: number
 	}
 	if (error instanceof CloudreveError) {
 		const response: JsonObject = { message: error.message };
-		if (error.code !== undefined) response.code = error.code;
+		if (error.cloudreveCode !== undefined) response.code = error.cloudreveCode;
 		return new NodeApiError(node, response, { itemIndex, message, description: error.description, level: 'warning' });
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {

@@ -123,7 +123,7 @@ export class CloudreveClient {
 			envelope = await this.send(options);
 			if (isSessionRejected(envelope)) {
 				const { message, description } = describeCode(401, server, 'request', envelope.msg);
-				throw new CloudreveError(message, { description, kind: 'session', code: 401 });
+				throw new CloudreveError(message, { description, kind: 'session', cloudreveCode: 401 });
 			}
 		}
 		return envelope;
@@ -133,7 +133,7 @@ export class CloudreveClient {
 	async failure(envelope: Envelope, context: CodeContext): Promise<CloudreveError> {
 		const { server } = await this.connection!;
 		const { message, description } = describeCode(envelope.code, server, context, envelope.msg);
-		return new CloudreveError(message, { description, kind: 'api', code: envelope.code });
+		return new CloudreveError(message, { description, kind: 'api', cloudreveCode: envelope.code });
 	}
 
 	/** Creates `folder` (and its parents) once per execution, however many items name it. */

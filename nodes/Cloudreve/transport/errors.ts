@@ -20,7 +20,8 @@ export type ErrorKind =
 export interface CloudreveErrorOptions {
 	description?: string;
 	kind: ErrorKind;
-	code?: number;
+	/** Cloudreve's code. Not named `code`: n8n's credential test shows `cause.code` instead of the message. */
+	cloudreveCode?: number;
 	httpStatus?: number;
 	/** Network failures where the request never reached the server (safe to send again). */
 	notSent?: boolean;
@@ -32,7 +33,7 @@ export class CloudreveError extends ApplicationError {
 
 	readonly kind: ErrorKind;
 
-	readonly code?: number;
+	readonly cloudreveCode?: number;
 
 	readonly httpStatus?: number;
 
@@ -46,7 +47,7 @@ export class CloudreveError extends ApplicationError {
 		this.name = 'CloudreveError';
 		this.description = options.description;
 		this.kind = options.kind;
-		this.code = options.code;
+		this.cloudreveCode = options.cloudreveCode;
 		this.httpStatus = options.httpStatus;
 		this.notSent = options.notSent ?? false;
 		this.details = options.details;

@@ -269,7 +269,7 @@ async function loginCaptchaEnabled(send: SendRequest, serverUrl: string, server:
 
 function loginFailed(server: ServerInfo, envelope: Envelope): CloudreveError {
 	const { message, description } = describeCode(envelope.code, server, 'login', envelope.msg);
-	return new CloudreveError(message, { description, code: envelope.code, kind: 'login' });
+	return new CloudreveError(message, { description, cloudreveCode: envelope.code, kind: 'login' });
 }
 
 /**

@@ -63,7 +63,7 @@ function explainFailure(error: unknown, urls: string[], destination: FolderPath)
 		// The whole request was refused: no link was added.
 		error.details = {
 			destination: formatPath(destination),
-			tasks: urls.map((url) => ({ url, status: 'failed', code: error.code, error: error.message })),
+			tasks: urls.map((url) => ({ url, status: 'failed', code: error.cloudreveCode, error: error.message })),
 		};
 	} else if (!error.notSent && error.kind !== 'config') {
 		// Never sent twice: a duplicate download is worse than an error.
@@ -89,7 +89,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (failed.length > 0) {
 		throw new CloudreveError(`${failed.length} of ${tasks.length} links could not be added: ${failedLinks(tasks)}`, {
 			kind: 'api',
-			code: failed[0].code,
+			cloudreveCode: failed[0].code,
 			description: failed.length < tasks.length ? 'The other links were queued; see "tasks" in the output before retrying, so that nothing is downloaded twice.' : undefined,
 			details: result,
 		});

@@ -1,0 +1,800 @@
+/**
+ * A fake Cloudreve server for tests and the sandbox: real HTTP on 127.0.0.1, state in memory.
+ * It answers like the real servers described in ../shared/docs/cloudreve-api.md, per generation
+ * and per 3.x version: HTTP 200 with a `code` for every business error, `url` string vs array at
+ * 3.5.3, idempotent mkdir from 3.5.0, the 3.6.0 code table, 4.x URIs and 40081 partial failures.
+ *
+ * It counts logins and version probes, records every request, and has switches for 2FA, captcha,
+ * aria2 failures and transport faults (HTML pages, 5xx, slow replies, dropped connections).
+ */
+import { createHash, createHmac, randomBytes, randomUUID } from 'crypto';
+import http from 'http';
+import type { AddressInfo } from 'net';
+
+export type Generation = 'v3' | 'v4';
+
+export interface FakeUser {
+	email: string;
+	password: string;
+	nickname?: string;
+	/** Base32 TOTP secret: login then needs the 2FA step. */
+	totpSecret?: string;
+}
+
+export interface FakeCloudreveOptions {
+	/** What /site/ping answers, e.g. "3.4.3", "3.5.2", "3.8.3", "4.0.0". Decides the generation. */
+	version: string;
+	/** Sub-path deployment, e.g. "/cloudreve". */
+	basePath?: string;
+	users?: FakeUser[];
+	loginCaptcha?: boolean;
+	/** 'noNode': no aria2 node is available (3.x answers 50005). */
+	aria2?: 'ok' | 'noNode';
+	groupAllowsRemoteDownload?: boolean;
+	/** Group limit on URLs per request (40015 above it). */
+	aria2BatchSize?: number;
+	/** 4.x access-token lifetime. */
+	accessTokenTtlMs?: number;
+	/** The server closes itself after this long, so a forgotten server never outlives its test run. */
+	lifetimeMs?: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	/** Path below the base path, with the query string, e.g. "/api/v3/directory". */
+	path: string;
+	headers: http.IncomingHttpHeaders;
+	body: unknown;
+	rawBody: string;
+}
+
+export type FaultAction =
+	| { kind: 'html'; status?: number }
+	| { kind: 'status'; status: number; body?: string; contentType?: string }
+	| { kind: 'empty' }
+	| { kind: 'text'; status?: number; body: string }
+	| { kind: 'slow'; delayMs: number }
+	| { kind: 'hang' }
+	/** Any JSON body with HTTP 200, e.g. {"code":401} for a session the server forgot. */
+	| { kind: 'json'; body: object }
+	/** Destroys the connection; with `afterHandling`, only after the request took effect. */
+	| { kind: 'reset'; afterHandling?: boolean };
+
+export interface Fault {
+	method?: string;
+	/** Matched against the path below the base path (without query). */
+	path?: string | RegExp;
+	times?: number;
+	/** 0..1: the chance that a matching request gets the fault (uses the server's seeded random). */
+	probability?: number;
+	action: FaultAction;
+}
+
+interface Node {
+	type: 'folder' | 'file';
+	id: string;
+	name: string;
+	createdAt: string;
+}
+
+interface Task {
+	id: string;
+	url: string;
+	dst: string;
+	owner: string;
+	createdAt: string;
+}
+
+interface Envelope {
+	code: number;
+	data?: unknown;
+	msg: string;
+	aggregated_error?: Record<string, unknown>;
+	correlation_id?: string;
+}
+
+type Reply = { status?: number; body: Envelope | string; contentType?: string; headers?: Record<string, string | string[]> };
+
+export const DEMO_USER: FakeUser = { email: 'demo@example.com', password: 'demo-password', nickname: 'demo' };
+
+const ILLEGAL_NAME = /[\\/:*?"<>|]/;
+
+function versionAtLeast(version: string, minimum: string): boolean {
+	const parse = (v: string) => v.split(/[.-]/).slice(0, 3).map((p) => parseInt(p, 10) || 0);
+	const a = parse(version);
+	const b = parse(minimum);
+	for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+	return true;
+}
+
+function base32Decode(text: string): Buffer {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const char of text.replace(/=+$/, '').toUpperCase()) {
+		const index = alphabet.indexOf(char);
+		if (index < 0) continue;
+		bits += index.toString(2).padStart(5, '0');
+	}
+	const bytes: number[] = [];
+	for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+	return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s), the server's own check. */
+export function fakeTotp(secret: string, at = Date.now()): string {
+	const counter = Buffer.alloc(8);
+	counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+	const hmac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+	const offset = hmac[hmac.length - 1] & 0xf;
+	const code = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+	return code.toString().padStart(6, '0');
+}
+
+export class FakeCloudreve {
+	readonly generation: Generation;
+
+	readonly version: string;
+
+	readonly basePath: string;
+
+	/** Live switches: tests may flip them between requests. */
+	options: Required<Omit<FakeCloudreveOptions, 'basePath' | 'version' | 'users'>>;
+
+	readonly stats = { logins: 0, loginAttempts: 0, probes: 0, pings: 0, requests: 0 };
+
+	readonly requests: RecordedRequest[] = [];
+
+	faults: Fault[] = [];
+
+	/** URL → code: the downloader refuses these links (3.x per-URL code, 4.x aggregated error). */
+	readonly failingUrls = new Map<string, number>();
+
+	/** Called for every request before it is handled (after it is recorded). */
+	onRequest?: (request: RecordedRequest, server: FakeCloudreve) => void;
+
+	readonly tasks: Task[] = [];
+
+	private readonly users = new Map<string, FakeUser>();
+
+	private readonly trees = new Map<string, Map<string, Node>>();
+
+	/** 3.x cookie sessions: cookie value → logged-in email, or a pending 2FA login. */
+	private readonly cookieSessions = new Map<string, { email?: string; pending2fa?: string }>();
+
+	/** 4.x access tokens → owner and expiry. */
+	private readonly accessTokens = new Map<string, { email: string; expires: number }>();
+
+	private readonly refreshTokens = new Map<string, string>();
+
+	private readonly twoFactorSessions = new Map<string, string>();
+
+	private server?: http.Server;
+
+	private readonly sockets = new Set<import('net').Socket>();
+
+	private lifetimeTimer?: NodeJS.Timeout;
+
+	private randomState = 42;
+
+	private nextId = 1;
+
+	constructor(options: FakeCloudreveOptions) {
+		this.version = options.version;
+		this.generation = options.version.startsWith('4') ? 'v4' : 'v3';
+		this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
+		this.options = {
+			loginCaptcha: options.loginCaptcha ?? false,
+			aria2: options.aria2 ?? 'ok',
+			groupAllowsRemoteDownload: options.groupAllowsRemoteDownload ?? true,
+			aria2BatchSize: options.aria2BatchSize ?? 100,
+			accessTokenTtlMs: options.accessTokenTtlMs ?? 3_600_000,
+			lifetimeMs: options.lifetimeMs ?? 10 * 60_000,
+		};
+		for (const user of options.users ?? [DEMO_USER]) this.addUser(user);
+	}
+
+	// ---------------------------------------------------------------- lifecycle
+
+	async start(port = 0): Promise<string> {
+		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		this.lifetimeTimer = setTimeout(() => void this.stop(), this.options.lifetimeMs);
+		this.lifetimeTimer.unref();
+		return this.url;
+	}
+
+	get port(): number {
+		return (this.server!.address() as AddressInfo).port;
+	}
+
+	/** The Server URL a user would enter. */
+	get url(): string {
+		return `http://127.0.0.1:${this.port}${this.basePath}`;
+	}
+
+	async stop(): Promise<void> {
+		if (this.lifetimeTimer) clearTimeout(this.lifetimeTimer);
+		const server = this.server;
+		this.server = undefined;
+		if (!server) return;
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+	}
+
+	// ---------------------------------------------------------------- test controls
+
+	addUser(user: FakeUser): void {
+		this.users.set(user.email.toLowerCase(), user);
+		this.trees.set(user.email.toLowerCase(), new Map([['/', { type: 'folder', id: this.newId(), name: '', createdAt: new Date().toISOString() }]]));
+	}
+
+	/** Every session and token becomes invalid, as after a server restart without Redis. */
+	invalidateSessions(): void {
+		this.cookieSessions.clear();
+		this.accessTokens.clear();
+	}
+
+	/** Puts a file at `path` (parents must exist or are created as folders). */
+	addFile(path: string, email = DEMO_USER.email): void {
+		const names = path.split('/').filter(Boolean);
+		const tree = this.tree(email);
+		for (let i = 1; i < names.length; i++) {
+			const folder = `/${names.slice(0, i).join('/')}`;
+			if (!tree.has(folder)) tree.set(folder, { type: 'folder', id: this.newId(), name: names[i - 1], createdAt: new Date().toISOString() });
+		}
+		tree.set(`/${names.join('/')}`, { type: 'file', id: this.newId(), name: names[names.length - 1], createdAt: new Date().toISOString() });
+	}
+
+	/** Absolute paths of the user's folders, root included. */
+	folders(email = DEMO_USER.email): string[] {
+		return [...this.tree(email).entries()].filter(([, node]) => node.type === 'folder').map(([path]) => path).sort();
+	}
+
+	requestsTo(pathPart: string, method?: string): RecordedRequest[] {
+		return this.requests.filter((r) => r.path.split('?')[0].endsWith(pathPart) && (!method || r.method === method));
+	}
+
+	/** Every session cookie and token this server ever issued, for the secrets scan. */
+	readonly issuedSecrets: string[] = [];
+
+	/** Seeds the random source that probabilistic faults use. */
+	seed(value: number): void {
+		this.randomState = value;
+	}
+
+	// ---------------------------------------------------------------- plumbing
+
+	private newId(): string {
+		return `id${(this.nextId++).toString(36)}`;
+	}
+
+	private random(): number {
+		// xorshift32: deterministic per seed
+		let x = this.randomState;
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		this.randomState = x >>> 0;
+		return this.randomState / 0x100000000;
+	}
+
+	private tree(email: string): Map<string, Node> {
+		return this.trees.get(email.toLowerCase())!;
+	}
+
+	private get atLeast36(): boolean {
+		return this.generation === 'v3' && versionAtLeast(this.version, '3.6.0');
+	}
+
+	private ok(data?: unknown): Reply {
+		return { body: data === undefined ? { code: 0, msg: '' } : { code: 0, data, msg: '' } };
+	}
+
+	private fail(code: number, msg: string, extra: Partial<Envelope> = {}): Reply {
+		const body: Envelope = { code, msg, ...extra };
+		if (this.generation === 'v4') body.correlation_id = randomUUID();
+		return { body };
+	}
+
+	private pickFault(method: string, path: string): FaultAction | undefined {
+		for (const fault of this.faults) {
+			if ((fault.times ?? Infinity) <= 0) continue;
+			if (fault.method && fault.method !== method) continue;
+			if (typeof fault.path === 'string' && !path.endsWith(fault.path)) continue;
+			if (fault.path instanceof RegExp && !fault.path.test(path)) continue;
+			if (fault.probability !== undefined && this.random() >= fault.probability) continue;
+			if (fault.times !== undefined) fault.times--;
+			return fault.action;
+		}
+		return undefined;
+	}
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks).toString('utf8');
+		let body: unknown;
+		let badJson = false;
+		if (rawBody !== '') {
+			try {
+				body = JSON.parse(rawBody);
+			} catch {
+				badJson = true;
+			}
+		}
+		const fullPath = req.url ?? '/';
+		if (this.basePath && !fullPath.startsWith(`${this.basePath}/`)) {
+			return this.send(res, { status: 404, body: '404 page not found', contentType: 'text/plain' });
+		}
+		const path = fullPath.slice(this.basePath.length);
+		const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, rawBody };
+		this.requests.push(record);
+		this.stats.requests++;
+		this.onRequest?.(record, this);
+
+		const routePath = path.split('?')[0];
+		const fault = this.pickFault(record.method, routePath);
+		if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+		if (fault?.kind === 'hang') return;
+		if (fault?.kind === 'reset' && !fault.afterHandling) {
+			req.socket.destroy();
+			return;
+		}
+		if (fault && fault.kind !== 'slow' && fault.kind !== 'reset') return this.sendFault(res, fault);
+
+		const reply = badJson ? this.fail(40001, 'JSON marshall error') : this.route(record.method, path, body, req.headers);
+		if (fault?.kind === 'reset') {
+			// The request took effect; the reply is lost on the way.
+			res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+			res.write('{"code":0,');
+			req.socket.destroy();
+			return;
+		}
+		this.send(res, reply);
+	}
+
+	private sendFault(res: http.ServerResponse, fault: FaultAction): void {
+		switch (fault.kind) {
+			case 'html':
+				return this.send(res, {
+					status: fault.status ?? 200,
+					contentType: 'text/html; charset=utf-8',
+					body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form>Portal login</form></body></html>',
+				});
+			case 'status':
+				return this.send(res, {
+					status: fault.status,
+					contentType: fault.contentType ?? 'text/html',
+					body: fault.body ?? `<html><head><title>${fault.status}</title></head><body><center><h1>${fault.status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>`,
+				});
+			case 'empty':
+				return this.send(res, { status: 200, contentType: 'application/json', body: '' });
+			case 'text':
+				return this.send(res, { status: fault.status ?? 200, contentType: 'text/plain', body: fault.body });
+			case 'json':
+				return this.send(res, { status: 200, body: JSON.stringify(fault.body) });
+			default:
+				return undefined;
+		}
+	}
+
+	private send(res: http.ServerResponse, reply: Reply): void {
+		const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+		res.writeHead(reply.status ?? 200, {
+			'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+			'content-length': Buffer.byteLength(text).toString(),
+			...(reply.headers ?? {}),
+		});
+		res.end(text);
+	}
+
+	// ---------------------------------------------------------------- routing
+
+	private route(method: string, path: string, body: unknown, headers: http.IncomingHttpHeaders): Reply {
+		const [routePath, query = ''] = path.split('?');
+		if (!routePath.startsWith('/api/')) {
+			// The SPA: every non-API path is the web page.
+			return { contentType: 'text/html', body: '<!doctype html><html><head><title>Cloudreve</title></head><body><div id="root"></div></body></html>' };
+		}
+		const prefix = `/api/${this.generation}`;
+		if (!routePath.startsWith(`${prefix}/`)) {
+			if (routePath.endsWith('/site/ping')) this.stats.pings++;
+			return { status: 404, contentType: 'text/plain', body: '404 page not found' };
+		}
+		const route = routePath.slice(prefix.length);
+		const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+		const reply = this.generation === 'v3' ? this.routeV3(method, route, input, headers) : this.routeV4(method, route, input, headers, new URLSearchParams(query));
+		return reply ?? { status: 404, contentType: 'text/plain', body: '404 page not found' };
+	}
+
+	// ---------------------------------------------------------------- 3.x
+
+	private v3User(headers: http.IncomingHttpHeaders): string | undefined {
+		const cookie = /(?:^|;\s*)cloudreve-session=([^;]+)/.exec(headers.cookie ?? '')?.[1];
+		return cookie ? this.cookieSessions.get(cookie)?.email : undefined;
+	}
+
+	private loginRequiredV3(): Reply {
+		return this.fail(401, this.atLeast36 ? 'Login required' : '未登录');
+	}
+
+	private newCookie(state: { email?: string; pending2fa?: string }): Record<string, string> {
+		const value = randomBytes(24).toString('base64url');
+		this.cookieSessions.set(value, state);
+		this.issuedSecrets.push(value);
+		const maxAge = this.atLeast36 ? 60 * 86400 : 7 * 86400;
+		return { 'set-cookie': `cloudreve-session=${value}; Path=/; Max-Age=${maxAge}; HttpOnly` };
+	}
+
+	private v3UserJson(email: string) {
+		const user = this.users.get(email.toLowerCase())!;
+		return {
+			id: createHash('md5').update(email).digest('hex').slice(0, 4),
+			user_name: user.email,
+			nickname: user.nickname ?? user.email.split('@')[0],
+			status: 0,
+			anonymous: false,
+			group: { id: 1, name: 'Admin', allowShare: true, allowRemoteDownload: this.options.groupAllowsRemoteDownload },
+		};
+	}
+
+	private routeV3(method: string, route: string, body: Record<string, unknown>, headers: http.IncomingHttpHeaders): Reply | undefined {
+		const key = `${method} ${route.startsWith('/directory') && method === 'GET' ? '/directory' : route}`;
+		switch (key) {
+			case 'GET /site/ping':
+				this.stats.pings++;
+				this.stats.probes++;
+				return this.ok(this.version);
+			case 'GET /site/config':
+				return this.ok({ title: 'Cloudreve', loginCaptcha: this.options.loginCaptcha, captcha_type: 'normal', regCaptcha: false, user: { anonymous: true } });
+			case 'POST /user/session':
+				return this.loginV3(body);
+			case 'POST /user/2fa':
+				return this.twoFactorV3(body, headers);
+			case 'GET /user/me': {
+				const email = this.v3User(headers);
+				return email ? this.ok(this.v3UserJson(email)) : this.loginRequiredV3();
+			}
+			case 'PUT /directory': {
+				const email = this.v3User(headers);
+				return email ? this.mkdirV3(email, body) : this.loginRequiredV3();
+			}
+			case 'GET /directory': {
+				const email = this.v3User(headers);
+				return email ? this.listV3(email, decodeURIComponent(route.slice('/directory'.length)) || '/') : this.loginRequiredV3();
+			}
+			case 'POST /aria2/url': {
+				const email = this.v3User(headers);
+				return email ? this.aria2UrlV3(email, body) : this.loginRequiredV3();
+			}
+			case 'GET /aria2/downloading': {
+				const email = this.v3User(headers);
+				if (!email) return this.loginRequiredV3();
+				return this.ok(this.tasks.filter((t) => t.owner === email).map((t) => ({ name: t.url, dst: t.dst, status: 0, info: { gid: t.id } })));
+			}
+			default:
+				return undefined;
+		}
+	}
+
+	private loginV3(body: Record<string, unknown>): Reply {
+		this.stats.loginAttempts++;
+		const email = body.userName;
+		const password = body.Password;
+		if (typeof email !== 'string' || email === '') return this.fail(40001, this.atLeast36 ? 'Email cannot be empty' : '邮箱不能为空');
+		if (!/^[^\s@]+@[^\s@]+$/.test(email)) return this.fail(40001, this.atLeast36 ? 'Email format error' : '邮箱格式不正确');
+		if (typeof password !== 'string' || password.length < 4) return this.fail(40001, this.atLeast36 ? 'Password too short' : '密码太短');
+		if (password.length > 64) return this.fail(40001, this.atLeast36 ? 'Password too long' : '密码太长');
+		if (this.options.loginCaptcha && body.captchaCode !== 'right-captcha') {
+			return this.atLeast36 ? this.fail(40026, 'CAPTCHA not match.') : this.fail(40001, '验证码错误');
+		}
+		const user = this.users.get(email.toLowerCase());
+		if (!user || user.password !== password) {
+			if (!versionAtLeast(this.version, '3.2.0')) return this.fail(401, '用户邮箱或密码错误');
+			if (!this.atLeast36) return this.fail(40001, '用户邮箱或密码错误');
+			return this.fail(40020, 'Wrong password or email address');
+		}
+		if (user.totpSecret) {
+			return { body: { code: 203, msg: '' }, headers: this.newCookie({ pending2fa: user.email }) };
+		}
+		this.stats.logins++;
+		return { body: { code: 0, data: this.v3UserJson(user.email), msg: '' }, headers: this.newCookie({ email: user.email }) };
+	}
+
+	private twoFactorV3(body: Record<string, unknown>, headers: http.IncomingHttpHeaders): Reply {
+		const cookie = /(?:^|;\s*)cloudreve-session=([^;]+)/.exec(headers.cookie ?? '')?.[1];
+		const pending = cookie ? this.cookieSessions.get(cookie)?.pending2fa : undefined;
+		if (!cookie || !pending) return this.atLeast36 ? this.fail(40023, 'Login session not exist') : this.fail(404, '登录会话不存在');
+		const user = this.users.get(pending.toLowerCase())!;
+		if (body.code !== fakeTotp(user.totpSecret!)) return this.atLeast36 ? this.fail(40022, '2FA code not correct') : this.fail(40001, '验证代码不正确');
+		this.cookieSessions.set(cookie, { email: user.email });
+		this.stats.logins++;
+		return this.ok(this.v3UserJson(user.email));
+	}
+
+	private nameError(name: string): boolean {
+		return name === '' || ILLEGAL_NAME.test(name) || Buffer.byteLength(name) >= 256;
+	}
+
+	/** Go's path.Clean on an absolute path. */
+	private clean(path: string): string[] {
+		const out: string[] = [];
+		for (const part of path.split('/')) {
+			if (part === '' || part === '.') continue;
+			if (part === '..') out.pop();
+			else out.push(part);
+		}
+		return out;
+	}
+
+	private mkdirV3(email: string, body: Record<string, unknown>): Reply {
+		const path = body.path;
+		if (typeof path !== 'string' || path === '') return this.fail(40001, this.atLeast36 ? 'Path cannot be empty' : '路径不能为空');
+		const rootProtected = () => (this.atLeast36 ? this.fail(40053, 'Root protected') : this.fail(40003, '无法对根目录进行操作'));
+		if (!path.startsWith('/')) return rootProtected();
+		const names = this.clean(path);
+		if (names.length === 0) return versionAtLeast(this.version, '3.5.0') ? this.ok() : rootProtected();
+		names[names.length - 1] = names[names.length - 1].replace(/ +$/, '');
+		if (names.some((name) => this.nameError(name))) return this.atLeast36 ? this.fail(40052, 'Invalid object name') : this.fail(40003, '目标名称非法');
+		const tree = this.tree(email);
+		for (let i = 1; i <= names.length; i++) {
+			const current = `/${names.slice(0, i).join('/')}`;
+			const node = tree.get(current);
+			if (node?.type === 'file') return this.fail(40004, this.atLeast36 ? 'Object existed' : '同名文件或目录已存在');
+			if (node && i === names.length && !versionAtLeast(this.version, '3.5.0')) return this.fail(40004, '同名目录已存在');
+			if (!node) tree.set(current, { type: 'folder', id: this.newId(), name: names[i - 1], createdAt: new Date().toISOString() });
+		}
+		return this.ok();
+	}
+
+	private notFoundV3(msgBefore36: string): Reply {
+		return this.atLeast36 ? this.fail(40016, 'Path not exist') : this.fail(404, msgBefore36);
+	}
+
+	private listV3(email: string, path: string): Reply {
+		const tree = this.tree(email);
+		// The path walker does not clean: "/a/" or "//a" are not found.
+		if (path !== '/' && (path.endsWith('/') || path.includes('//'))) return this.notFoundV3('路径不存在');
+		const node = tree.get(path);
+		if (!node || node.type !== 'folder') return this.notFoundV3('路径不存在');
+		const prefix = path === '/' ? '/' : `${path}/`;
+		const objects = [...tree.entries()]
+			.filter(([p]) => p !== '/' && p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+			.map(([, child]) => ({ id: child.id, name: child.name, path, type: child.type === 'folder' ? 'dir' : 'file', size: 0, date: child.createdAt }));
+		return this.ok({ parent: node.id, objects });
+	}
+
+	private aria2UrlV3(email: string, body: Record<string, unknown>): Reply {
+		const batch = versionAtLeast(this.version, '3.5.3');
+		const urls = body.url;
+		if (batch ? !Array.isArray(urls) : typeof urls !== 'string') return this.fail(40001, 'JSON marshall error');
+		if (typeof body.dst !== 'string' || body.dst === '') return this.fail(40001, this.atLeast36 ? 'Dst cannot be empty' : '目标路径不能为空');
+		if (!this.options.groupAllowsRemoteDownload) return this.fail(40007, this.atLeast36 ? '' : '当前用户组无法进行此操作');
+		const list = batch ? (urls as unknown[]).map(String) : [urls as string];
+		if (batch && list.length > this.options.aria2BatchSize) return this.fail(40015, this.atLeast36 ? '' : '超出批量离线下载数量限制');
+		const dst = body.dst;
+		const folder = this.tree(email).get(dst);
+		if (!dst.startsWith('/') || (dst !== '/' && dst.endsWith('/')) || !folder || folder.type !== 'folder') {
+			return this.atLeast36 ? this.fail(40016, '') : this.fail(404, '存放路径不存在');
+		}
+		const results = list.map((url) => {
+			if (this.options.aria2 === 'noNode') return { code: 50005, msg: this.atLeast36 ? 'Failed to get Aria2 instance' : 'Aria2 实例获取失败' };
+			const failure = this.failingUrls.get(url);
+			if (failure !== undefined) return { code: failure, msg: this.atLeast36 ? 'Failed to create task' : '任务创建失败' };
+			this.tasks.push({ id: randomBytes(8).toString('hex'), url, dst, owner: email, createdAt: new Date().toISOString() });
+			return { code: 0, msg: '' };
+		});
+		if (batch) return this.ok(results);
+		return results[0].code === 0 ? this.ok() : this.fail(results[0].code, results[0].msg);
+	}
+
+	// ---------------------------------------------------------------- 4.x
+
+	private v4User(headers: http.IncomingHttpHeaders): string | undefined {
+		const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+		const entry = token ? this.accessTokens.get(token) : undefined;
+		if (!entry || entry.expires < Date.now()) return undefined;
+		return entry.email;
+	}
+
+	private loginRequiredV4(): Reply {
+		return this.fail(401, 'Login required');
+	}
+
+	private v4UserJson(email: string) {
+		const user = this.users.get(email.toLowerCase())!;
+		return {
+			id: createHash('md5').update(email).digest('hex').slice(0, 4),
+			email: user.email,
+			nickname: user.nickname ?? user.email.split('@')[0],
+			status: 'active',
+			group: { id: 'KaTM', name: 'Admin', permission: '/RoB' },
+		};
+	}
+
+	private issueTokens(email: string) {
+		const access = `eyJ${randomBytes(24).toString('base64url')}`;
+		const refresh = `eyJ${randomBytes(24).toString('base64url')}`;
+		const expires = Date.now() + this.options.accessTokenTtlMs;
+		this.accessTokens.set(access, { email, expires });
+		this.refreshTokens.set(refresh, email);
+		this.issuedSecrets.push(access, refresh);
+		this.stats.logins++;
+		return {
+			user: this.v4UserJson(email),
+			token: {
+				access_token: access,
+				refresh_token: refresh,
+				access_expires: new Date(expires).toISOString(),
+				refresh_expires: new Date(Date.now() + 14 * 86400_000).toISOString(),
+			},
+		};
+	}
+
+	private routeV4(method: string, route: string, body: Record<string, unknown>, headers: http.IncomingHttpHeaders, query: URLSearchParams): Reply | undefined {
+		const authed = (handler: (email: string) => Reply): Reply => {
+			const email = this.v4User(headers);
+			return email ? handler(email) : this.loginRequiredV4();
+		};
+		switch (`${method} ${route}`) {
+			case 'GET /site/ping':
+				this.stats.pings++;
+				this.stats.probes++;
+				return this.ok(this.version);
+			case 'GET /site/config/login':
+				return this.ok({ ...(this.options.loginCaptcha ? { login_captcha: true } : {}), register_enabled: false, authn: false });
+			case 'POST /session/token':
+				return this.loginV4(body);
+			case 'POST /session/token/2fa': {
+				const email = typeof body.session_id === 'string' ? this.twoFactorSessions.get(body.session_id) : undefined;
+				if (!email) return this.fail(404, 'Session not found');
+				if (body.otp !== fakeTotp(this.users.get(email.toLowerCase())!.totpSecret!)) return this.fail(40022, 'Incorrect 2FA code');
+				this.twoFactorSessions.delete(body.session_id as string);
+				return this.ok(this.issueTokens(email));
+			}
+			case 'POST /session/token/refresh': {
+				const email = typeof body.refresh_token === 'string' ? this.refreshTokens.get(body.refresh_token) : undefined;
+				if (!email) return this.fail(40020, 'Failed to issue token pair');
+				return this.ok(this.issueTokens(email).token);
+			}
+			case 'GET /user/me':
+				return authed((email) => this.ok(this.v4UserJson(email)));
+			case 'POST /file/create':
+				return authed((email) => this.createFileV4(email, body));
+			case 'POST /workflow/download':
+				return authed((email) => this.downloadV4(email, body));
+			case 'GET /workflow':
+				return authed((email) => {
+					const size = Number(query.get('page_size'));
+					if (!query.get('category') || !(size >= 10 && size <= 100)) return this.fail(40001, 'Parameter error');
+					return this.ok({ tasks: this.tasks.filter((t) => t.owner === email).map((t) => this.taskJson(t)), pagination: { page: 0, page_size: size } });
+				});
+			default:
+				return undefined;
+		}
+	}
+
+	private loginV4(body: Record<string, unknown>): Reply {
+		this.stats.loginAttempts++;
+		const { email, password } = body;
+		if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email)) return this.fail(40001, 'Email format error');
+		if (typeof password !== 'string' || password.length < 4 || password.length > 128) return this.fail(40001, 'Password length error');
+		if (this.options.loginCaptcha && body.captcha !== 'right-captcha') return this.fail(40026, 'CAPTCHA not match.');
+		const user = this.users.get(email.toLowerCase());
+		if (!user || user.password !== password) return this.fail(40080, 'Incorrect password or email address');
+		if (user.totpSecret) {
+			const sessionId = randomUUID();
+			this.twoFactorSessions.set(sessionId, user.email);
+			return { body: { code: 203, data: sessionId, msg: '' } };
+		}
+		return this.ok(this.issueTokens(user.email));
+	}
+
+	/** Parses a File URI like Go's url.Parse + path.Clean: a raw "?" or "#" ends the path. */
+	private parseUri(uri: unknown): { names: string[] } | 'unknown' | 'invalidName' {
+		if (typeof uri !== 'string' || !uri.startsWith('cloudreve://')) return 'unknown';
+		const rest = uri.slice('cloudreve://'.length).split(/[?#]/)[0];
+		const [filesystem, ...segments] = rest.split('/');
+		if (filesystem !== 'my') return 'unknown';
+		const names: string[] = [];
+		for (const segment of segments) {
+			let name: string;
+			try {
+				name = decodeURIComponent(segment);
+			} catch {
+				return 'unknown';
+			}
+			if (name === '' || name === '.') continue;
+			if (name === '..') {
+				names.pop();
+				continue;
+			}
+			if (ILLEGAL_NAME.test(name) || Buffer.byteLength(name) > 255) return 'invalidName';
+			names.push(name);
+		}
+		return { names };
+	}
+
+	private fileJson(names: string[], node: Node) {
+		return {
+			type: node.type === 'folder' ? 1 : 0,
+			id: node.id,
+			name: node.name,
+			created_at: node.createdAt,
+			updated_at: node.createdAt,
+			size: 0,
+			path: `cloudreve://my${names.map((n) => `/${encodeURIComponent(n)}`).join('')}`,
+			owned: true,
+		};
+	}
+
+	private createFileV4(email: string, body: Record<string, unknown>): Reply {
+		if (body.type !== 'folder' && body.type !== 'file') return this.fail(40001, 'Parameter error');
+		const parsed = this.parseUri(body.uri);
+		if (parsed === 'unknown') return this.fail(40001, 'unknown uri');
+		if (parsed === 'invalidName') return this.fail(40052, 'Invalid object name');
+		const { names } = parsed;
+		const tree = this.tree(email);
+		for (let i = 1; i < names.length; i++) {
+			if (tree.get(`/${names.slice(0, i).join('/')}`)?.type === 'file') return this.fail(403, 'Not supported action');
+		}
+		const target = `/${names.join('/')}`;
+		const existing = tree.get(target);
+		if (existing) {
+			if (existing.type !== body.type || body.err_on_conflict === true) return this.fail(40004, 'Object existed');
+			return this.ok(this.fileJson(names, existing));
+		}
+		for (let i = 1; i <= names.length; i++) {
+			const current = `/${names.slice(0, i).join('/')}`;
+			if (!tree.has(current)) {
+				const type = i === names.length ? (body.type as 'folder' | 'file') : 'folder';
+				tree.set(current, { type, id: this.newId(), name: names[i - 1], createdAt: new Date().toISOString() });
+			}
+		}
+		return this.ok(this.fileJson(names, tree.get(target)!));
+	}
+
+	private taskJson(task: Task) {
+		return {
+			id: task.id,
+			status: 'queued',
+			type: 'remote_download',
+			created_at: task.createdAt,
+			updated_at: task.createdAt,
+			summary: { phase: '', props: { download: null, dst: task.dst, failed: 0, src: '', src_str: task.url } },
+		};
+	}
+
+	private downloadV4(email: string, body: Record<string, unknown>): Reply {
+		if (!this.options.groupAllowsRemoteDownload) return this.fail(40007, 'Group not allowed to download files');
+		const src = body.src;
+		if (!Array.isArray(src) || src.length === 0) return this.fail(40001, 'No source files');
+		const parsed = this.parseUri(body.dst);
+		if (typeof parsed === 'string') return this.fail(40001, 'Invalid destination');
+		const dst = `/${parsed.names.join('/')}`;
+		if (!this.tree(email).has(dst)) return this.fail(40016, 'Invalid destination');
+		if (src.length > this.options.aria2BatchSize) return this.fail(40015, 'Too many URLs');
+		const failures: Record<string, unknown> = {};
+		const created: Task[] = [];
+		for (const url of src.map(String)) {
+			const code = this.failingUrls.get(url);
+			if (code !== undefined) {
+				failures[url] = { code, msg: 'Failed to create download task', correlation_id: randomUUID() };
+				continue;
+			}
+			const task = { id: this.newId(), url, dst: body.dst as string, owner: email, createdAt: new Date().toISOString() };
+			this.tasks.push(task);
+			created.push(task);
+		}
+		const failed = Object.keys(failures);
+		if (failed.length > 0) {
+			const msg = failed.length === 1 ? 'Failed to create download task' : 'One or more operation failed';
+			return this.fail(40081, msg, { aggregated_error: failures });
+		}
+		return this.ok(created.map((task) => this.taskJson(task)));
+	}
+}
