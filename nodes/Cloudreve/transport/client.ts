@@ -61,6 +61,9 @@ export class CloudreveClient {
 
 	private credentials: ICredentialDataDecryptedObject = {};
 
+	/** A refused login is final for the execution: the other items must not try the password again. */
+	private loginRefused?: CloudreveError;
+
 	/** Destinations made sure of in this execution: one mkdir per distinct folder. */
 	private readonly ensuredFolders = new Map<string, Promise<unknown>>();
 
@@ -107,7 +110,12 @@ export class CloudreveClient {
 					data: this.credentials,
 				},
 			});
-		return (await call(sendRequest, options)).envelope;
+		if (this.loginRefused) throw this.loginRefused;
+		const { envelope } = await call(sendRequest, options).catch((error: unknown) => {
+			if (error instanceof CloudreveError && error.kind === 'login') this.loginRefused = error;
+			throw error;
+		});
+		return envelope;
 	}
 
 	/**

@@ -6,6 +6,9 @@ import type { FolderPath } from './paths';
 import { formatPath } from './paths';
 import { addsOneUrlPerRequest, mkdirFailsOnExisting } from './versions';
 
+/** Codes that concern one link (the downloader refused it, or the group's running-task limit). */
+const LINK_SPECIFIC_CODES = new Set([-1, 40048, 40015]);
+
 export class V3Api implements CloudreveApi {
 	constructor(
 		private readonly client: CloudreveClient,
@@ -50,6 +53,11 @@ export class V3Api implements CloudreveApi {
 			const results: UrlResult[] = [];
 			for (const url of urls) {
 				const reply = await this.client.request('POST', '/aria2/url', { url, dst });
+				// A refusal that is not about this link (destination, group, no aria2 node) would
+				// be the same for every link: report it once and send no more.
+				if (results.length === 0 && reply.code !== 0 && !LINK_SPECIFIC_CODES.has(reply.code)) {
+					throw await this.client.failure(reply, 'addDownload');
+				}
 				results.push(this.resultFor(url, reply));
 			}
 			return results;
