@@ -154,6 +154,9 @@ export class FakeCloudreve {
 
 	readonly tasks: Task[] = [];
 
+	/** Items of the RSS feed served at /feed.xml (for RSS Feed Trigger examples). */
+	feedItems: Array<{ title: string; link: string; date: Date }> = [];
+
 	private readonly users = new Map<string, FakeUser>();
 
 	private readonly trees = new Map<string, Map<string, Node>>();
@@ -396,6 +399,7 @@ export class FakeCloudreve {
 
 	private route(method: string, path: string, body: unknown, headers: http.IncomingHttpHeaders): Reply {
 		const [routePath, query = ''] = path.split('?');
+		if (routePath === '/feed.xml') return this.feed();
 		if (!routePath.startsWith('/api/')) {
 			// The SPA: every non-API path is the web page.
 			return { contentType: 'text/html', body: '<!doctype html><html><head><title>Cloudreve</title></head><body><div id="root"></div></body></html>' };
@@ -409,6 +413,17 @@ export class FakeCloudreve {
 		const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
 		const reply = this.generation === 'v3' ? this.routeV3(method, route, input, headers) : this.routeV4(method, route, input, headers, new URLSearchParams(query));
 		return reply ?? { status: 404, contentType: 'text/plain', body: '404 page not found' };
+	}
+
+	private feed(): Reply {
+		const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+		const items = this.feedItems
+			.map((item) => `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link><guid>${escape(item.link)}</guid><pubDate>${item.date.toUTCString()}</pubDate></item>`)
+			.join('');
+		return {
+			contentType: 'application/rss+xml; charset=utf-8',
+			body: `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Demo feed</title><link>http://127.0.0.1/</link><description>Demo</description>${items}</channel></rss>`,
+		};
 	}
 
 	// ---------------------------------------------------------------- 3.x

@@ -1,0 +1,49 @@
+/** Workflows and credentials for the end-to-end suites (real n8n CLI against the fake server). */
+import { DEMO_USER } from '../fake-cloudreve/server';
+import type { FakeCloudreve } from '../fake-cloudreve/server';
+import { NODE_TYPE, cloudreveCredential } from '../../scripts/n8n-runtime';
+
+export function credentialFor(id: string, server: FakeCloudreve, password = DEMO_USER.password) {
+	return cloudreveCredential(id, { serverUrl: server.url, email: DEMO_USER.email, password, apiVersion: 'auto' });
+}
+
+interface CloudreveStep {
+	name: string;
+	parameters: Record<string, unknown>;
+	continueOnFail?: boolean;
+}
+
+/** Manual Trigger → Code (the given items) → one Cloudreve node per step, in a chain. */
+export function pipeline(id: string, credentialId: string, items: Array<Record<string, unknown>>, steps: CloudreveStep[]) {
+	const nodes: Array<Record<string, unknown>> = [
+		{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: `${id}-items`,
+			name: 'Items',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [200, 0],
+			parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` },
+		},
+	];
+	const connections: Record<string, unknown> = { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] } };
+	let previous = 'Items';
+	steps.forEach((step, index) => {
+		nodes.push({
+			id: `${id}-step-${index}`,
+			name: step.name,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [400 + index * 200, 0],
+			parameters: step.parameters,
+			credentials: { cloudreveApi: { id: credentialId, name: `Cloudreve ${credentialId}` } },
+			...(step.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		});
+		connections[previous] = { main: [[{ node: step.name, type: 'main', index: 0 }]] };
+		previous = step.name;
+	});
+	return { id, name: `e2e ${id}`, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+}
+
+export const rssLikeItems = (count: number, host = 'feeds.example') =>
+	Array.from({ length: count }, (_, index) => ({ title: `Episode ${index + 1}`, link: `http://${host}/episode-${index + 1}.torrent` }));
