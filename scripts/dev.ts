@@ -11,13 +11,13 @@
  * CLOUDREVE_API_VERSION, SANDBOX_VERSION, N8N_PORT, SANDBOX_PORT, N8N_LINE (1 or 2).
  */
 import type { ChildProcess } from 'child_process';
-import { mkdirSync, mkdtempSync } from 'fs';
-import { homedir, tmpdir } from 'os';
+import { mkdirSync } from 'fs';
+import { homedir } from 'os';
 import { join } from 'path';
 
 import { DEMO_USER, FakeCloudreve } from '../test/fake-cloudreve/server';
 import type { N8nLine } from './n8n-runtime';
-import { N8nHome, cloudreveCredential, ensureN8n, exampleWorkflow, installPackage, listExamples, packPackage } from './n8n-runtime';
+import { N8nHome, cloudreveCredential, ensureN8n, exampleWorkflow, installPackage, listExamples, packToTemporary } from './n8n-runtime';
 
 export const SANDBOX_CREDENTIAL_ID = 'cloudreveSandbox1';
 export const DEMO_WORKFLOW_ID = 'cloudreveDemo0001';
@@ -89,7 +89,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
 	const install = ensureN8n(options.n8nLine);
 
 	log('[2/5] building and packing n8n-nodes-cloudreve, installing it as a community package');
-	const tarball = packPackage(mkdtempSync(join(tmpdir(), 'n8n-cloudreve-pack-')));
+	const tarball = packToTemporary();
 	mkdirSync(options.userFolder, { recursive: true });
 	installPackage(tarball, options.userFolder);
 	const home = new N8nHome(install, options.userFolder);

@@ -36,6 +36,14 @@ export function ensureN8n(line: N8nLine): N8nInstall {
 }
 
 /** `npm run build` and `npm pack` into `outDir`; returns the tarball's path. */
+export function packToTemporary(): string {
+	const folder = mkdtempSync(join(tmpdir(), 'n8n-cloudreve-pack-'));
+	const tarball = packPackage(folder);
+	// The tarball is read once by installPackage; the folder goes when the process ends.
+	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+	return tarball;
+}
+
 export function packPackage(outDir: string): string {
 	mkdirSync(outDir, { recursive: true });
 	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -108,6 +116,11 @@ export class N8nHome {
 
 	static temporary(install: N8nInstall): N8nHome {
 		return new N8nHome(install, mkdtempSync(join(tmpdir(), 'n8n-cloudreve-e2e-')));
+	}
+
+	/** Deletes the user folder (for temporary homes). */
+	dispose(): void {
+		rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
 	get bin(): string {

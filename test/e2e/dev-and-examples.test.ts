@@ -4,7 +4,7 @@
  * RSS Feed Trigger and Webhook examples live, published, against the sandbox.
  */
 import { createServer } from 'net';
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -56,6 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await dev?.stop();
+	if (dev) rmSync(dev.home.userFolder, { recursive: true, force: true });
 });
 
 describe('npm run dev', () => {

@@ -3,13 +3,9 @@
  * installer does, credentials and workflows imported with n8n's CLI, executed with `n8n execute`,
  * results read from n8n's JSON output and from the fake server's state.
  */
-import { mkdtempSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-
 import { FakeCloudreve } from '../fake-cloudreve/server';
 import type { N8nHome } from '../../scripts/n8n-runtime';
-import { N8nHome as Home, ensureN8n, exampleWorkflow, installPackage, nodeOutput, packPackage } from '../../scripts/n8n-runtime';
+import { N8nHome as Home, ensureN8n, exampleWorkflow, installPackage, nodeOutput, packToTemporary } from '../../scripts/n8n-runtime';
 import { credentialFor, pipeline, rssLikeItems } from './helpers';
 
 jest.setTimeout(15 * 60_000);
@@ -21,7 +17,7 @@ const servers: Record<string, FakeCloudreve> = {};
 
 beforeAll(async () => {
 	const install = ensureN8n(2);
-	const tarball = packPackage(mkdtempSync(join(tmpdir(), 'n8n-cloudreve-pack-')));
+	const tarball = packToTemporary();
 	home = Home.temporary(install);
 	installPackage(tarball, home.userFolder);
 	for (const version of ['3.8.3', '3.4.3', '4.0.0']) {
@@ -38,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await Promise.all(Object.values(servers).map(async (server) => await server.stop()));
+	home?.dispose();
 });
 
 describe('the Cloudreve node inside n8n 2.41.1', () => {
