@@ -47,6 +47,24 @@ export class CloudreveApi implements ICredentialType {
 			required: true,
 		},
 		{
+			displayName: '2FA Secret (TOTP)',
+			name: 'totpSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'e.g. JBSWY3DPEHPK3PXP',
+			description: 'Only for accounts with two-factor authentication: the base32 secret Cloudreve showed when 2FA was turned on. The node then computes the 6-digit codes itself.',
+		},
+		// A boolean switch, not a secret: the rule matches "auth" inside the (fixed) field name.
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'allowUnauthorizedCerts',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect even if the server\'s TLS certificate cannot be verified (self-signed). Anyone between n8n and the server could then read the password.',
+		},
+		{
 			displayName: 'API Version',
 			name: 'apiVersion',
 			type: 'options',

@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CloudreveClient } from '../transport/client';
+import { readTimeoutMs } from './common.descriptions';
 import { CloudreveError } from '../transport/errors';
 import { InputError } from '../transport/paths';
 import * as folder from './folder/Folder.resource';
@@ -50,6 +51,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
+			client.timeoutMs = readTimeoutMs(this, itemIndex);
 			const json = await run.call(this, itemIndex, client);
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (caught) {

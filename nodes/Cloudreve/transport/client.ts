@@ -13,14 +13,17 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOpt
 
 import { CloudreveError, describeCode } from './errors';
 import type { CodeContext } from './errors';
-import type { Envelope, SendRequest, ServerInfo } from './protocol';
-import { apiRoot, call, detectServer, normalizeServerUrl } from './protocol';
+import type { Envelope, RetryPolicy, SendRequest, ServerInfo } from './protocol';
+import { DEFAULT_TIMEOUT_MS, apiRoot, call, detectServer, normalizeServerUrl } from './protocol';
 import type { FolderPath } from './paths';
-import { apiVersionSetting, sessionOwner, storedServer } from './session';
+import { apiVersionSetting, sessionOwner, storedServer, withTlsSetting } from './session';
 import { V3Api } from './v3';
 import { V4Api } from './v4';
 
 export const CREDENTIAL_TYPE = 'cloudreveApi';
+
+/** 40015: more links than the user group allows in one request (or too many running downloads). */
+const BATCH_TOO_LARGE = 40015;
 
 /** One URL of an Add Offline Download item, as the node outputs it. */
 export interface UrlResult {
@@ -82,7 +85,7 @@ export class CloudreveClient {
 		if (server === undefined) {
 			// Probe here, once, and tell preAuthentication the result so it does not probe again.
 			server = await detectServer(
-				async (options) => await this.context.helpers.httpRequest(options),
+				withTlsSetting(async (options) => await this.context.helpers.httpRequest({ ...options, timeout: this.timeoutMs }), this.credentials),
 				serverUrl,
 				apiVersionSetting(this.credentials),
 			);
@@ -97,7 +100,10 @@ export class CloudreveClient {
 		return { server, root: apiRoot(serverUrl, server.generation), api };
 	}
 
-	private async send(options: IHttpRequestOptions) {
+	/** Per-request timeout; the router sets it from the item's Timeout option. */
+	timeoutMs = DEFAULT_TIMEOUT_MS;
+
+	private async send(options: IHttpRequestOptions, retry: RetryPolicy) {
 		const node = this.context.getNode();
 		const reference = node.credentials?.[CREDENTIAL_TYPE];
 		const sendRequest: SendRequest = async (requestOptions) =>
@@ -111,7 +117,7 @@ export class CloudreveClient {
 				},
 			});
 		if (this.loginRefused) throw this.loginRefused;
-		const { envelope } = await call(sendRequest, options).catch((error: unknown) => {
+		const { envelope } = await call(sendRequest, { ...options, timeout: this.timeoutMs }, retry).catch((error: unknown) => {
 			if (error instanceof CloudreveError && error.kind === 'login') this.loginRefused = error;
 			throw error;
 		});
@@ -120,15 +126,17 @@ export class CloudreveClient {
 
 	/**
 	 * Sends one API request (path below /api/vN) and returns the envelope, whatever its code.
-	 * A rejected session is renewed once; a second rejection in a row is an error.
+	 * A rejected session is renewed once (the request was refused, so sending it again is safe);
+	 * a second rejection in a row is an error. `retry` says whether transient failures may be
+	 * sent again (see RetryPolicy).
 	 */
-	async request(method: IHttpRequestOptions['method'], path: string, body?: IDataObject, qs?: IDataObject): Promise<Envelope> {
+	async request(method: IHttpRequestOptions['method'], path: string, body?: IDataObject, retry: RetryPolicy = 'always'): Promise<Envelope> {
 		const { root, server } = await this.connection!;
-		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body, qs };
-		let envelope = await this.send(options);
+		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body };
+		let envelope = await this.send(options, retry);
 		if (isSessionRejected(envelope)) {
 			this.credentials.session = '';
-			envelope = await this.send(options);
+			envelope = await this.send(options, retry);
 			if (isSessionRejected(envelope)) {
 				const { message, description } = describeCode(401, server, 'request', envelope.msg);
 				throw new CloudreveError(message, { description, kind: 'session', cloudreveCode: 401 });
@@ -142,6 +150,20 @@ export class CloudreveClient {
 		const { server } = await this.connection!;
 		const { message, description } = describeCode(envelope.code, server, context, envelope.msg);
 		return new CloudreveError(message, { description, kind: 'api', cloudreveCode: envelope.code });
+	}
+
+	/**
+	 * Adds links in requests the user group accepts. Its limit on links per request (40015) is not
+	 * known up front, so a refused request is split in halves; a refused request queued nothing,
+	 * so no link is ever added twice.
+	 */
+	async inBatchesThatFit(urls: string[], add: (part: string[]) => Promise<UrlResult[]>): Promise<UrlResult[]> {
+		const results = await add(urls).catch(async (error: unknown) => {
+			if (!(error instanceof CloudreveError) || error.cloudreveCode !== BATCH_TOO_LARGE || urls.length < 2) throw error;
+			const half = Math.ceil(urls.length / 2);
+			return [...(await this.inBatchesThatFit(urls.slice(0, half), add)), ...(await this.inBatchesThatFit(urls.slice(half), add))];
+		});
+		return results;
 	}
 
 	/** Creates `folder` (and its parents) once per execution, however many items name it. */

@@ -55,7 +55,7 @@ export class CloudreveError extends ApplicationError {
 }
 
 /** What the request was for: some codes mean different things in different places. */
-export type CodeContext = 'login' | 'createFolder' | 'addDownload' | 'request';
+export type CodeContext = 'login' | 'twoFactor' | 'createFolder' | 'addDownload' | 'request';
 
 interface Text {
 	message: string;
@@ -68,9 +68,19 @@ const WRONG_LOGIN: Text = {
 	description: 'Check the Email and Password in the Cloudreve credential; log in with them in a browser to be sure.',
 };
 
+const TWO_FACTOR_REJECTED: Text = {
+	message: 'Cloudreve rejected the 2FA code',
+	description: 'Check the credential\'s "2FA Secret (TOTP)" (the base32 key, not a 6-digit code) and that the clock of the n8n server is right.',
+};
+
+const TWO_FACTOR_SESSION_LOST: Text = {
+	message: 'Cloudreve forgot the login before the 2FA code arrived',
+	description: 'Retry. If it keeps happening, check the session store (Redis) of the Cloudreve server and any proxy that strips cookies.',
+};
+
 const CAPTCHA: Text = {
 	message: 'The Cloudreve site requires a captcha to log in',
-	description: 'Automation cannot solve captchas. An admin can turn off "Login captcha" (Settings → Captcha), or use a Cloudreve site without it.',
+	description: 'Automation cannot solve captchas: it needs an account on a Cloudreve site without login captcha. An admin can turn off the login captcha in the dashboard (Settings → Captcha).',
 };
 
 function textFor(code: number, server: ServerInfo, context: CodeContext): Text | undefined {
@@ -84,7 +94,7 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 		case 203:
 			return {
 				message: 'This Cloudreve account has two-factor authentication (2FA) enabled',
-				description: 'Use an account without 2FA for automation, or turn off 2FA for this account in Cloudreve\'s settings.',
+				description: 'Enter the account\'s 2FA secret (the base32 key Cloudreve showed when 2FA was turned on) in the credential\'s "2FA Secret (TOTP)" field, or use an account without 2FA.',
 			};
 		case 403:
 			if (context === 'login') {
@@ -101,12 +111,14 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			}
 			return { message: 'Cloudreve refused this action', description: 'The account or its user group may not do this.' };
 		case 404:
+			if (context === 'twoFactor') return TWO_FACTOR_SESSION_LOST;
 			if (hasOldErrorCodes(server)) {
 				if (context === 'addDownload') return destinationMissing();
 				return { message: 'The path does not exist', description: 'Check the path; folders are written like /Downloads/2026.' };
 			}
 			return { message: 'Not found on the Cloudreve server' };
 		case 40001:
+			if (context === 'twoFactor') return TWO_FACTOR_REJECTED;
 			if (context === 'login' && server.generation === 'v3' && !wrongPasswordIs401(server) && hasOldErrorCodes(server)) return WRONG_LOGIN;
 			return { message: 'Cloudreve rejected the request\'s parameters', description: 'This usually means a value the node sent does not fit this Cloudreve version. Please report it with the server version.' };
 		case 40003:
@@ -138,6 +150,10 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 		case 40020:
 			if (context === 'login' && server.generation === 'v3') return WRONG_LOGIN;
 			return { message: 'Cloudreve refused the login token', description: 'Test the Cloudreve credential to log in again.' };
+		case 40022:
+			return TWO_FACTOR_REJECTED;
+		case 40023:
+			return TWO_FACTOR_SESSION_LOST;
 		case 40026:
 		case 40027:
 			return context === 'login' ? CAPTCHA : { message: 'Cloudreve asked for a captcha' };
@@ -243,8 +259,8 @@ export function describeNetworkFailure(error: unknown, url: string): CloudreveEr
 		});
 	}
 	if (TLS_CODES.has(code)) {
-		return new CloudreveError(`The TLS certificate of ${host} is not trusted (${code})`, {
-			description: 'The server uses a self-signed or otherwise untrusted certificate. Install a trusted certificate, or add its CA to n8n (NODE_EXTRA_CA_CERTS).',
+		return new CloudreveError(`The TLS certificate of ${host} is not trusted (${code}); to accept it, turn on "Ignore SSL Issues (Insecure)" in the credential`, {
+			description: 'The server uses a self-signed or otherwise untrusted certificate. Turn on "Ignore SSL Issues (Insecure)" in the Cloudreve credential, or give the server a trusted certificate (or add its CA to n8n with NODE_EXTRA_CA_CERTS).',
 			kind: 'network',
 			notSent: true,
 		});

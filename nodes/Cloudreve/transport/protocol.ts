@@ -4,8 +4,10 @@
  * use it; nothing here knows about n8n items or parameters.
  */
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { CloudreveError, describeCode, describeNetworkFailure } from './errors';
+import { decodeBase32Secret, totpCode } from './totp';
 import { hasOldErrorCodes } from './versions';
 
 export type Generation = 'v3' | 'v4';
@@ -30,14 +32,33 @@ export type SendRequest = (options: IHttpRequestOptions) => Promise<IN8nHttpFull
 
 export const SESSION_COOKIE = 'cloudreve-session';
 
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** Options every Cloudreve call uses: errors come in the body, so HTTP status is read by us. */
 export function requestOptions(options: IHttpRequestOptions): IHttpRequestOptions {
 	return {
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		timeout: DEFAULT_TIMEOUT_MS,
 		...options,
 	};
+}
+
+/**
+ * When a failed request may be sent again:
+ * - 'always': repeating is harmless (version probe, login, mkdir, listing);
+ * - 'ifNotSent': only when it certainly never reached the server (connection refused, unknown
+ *   host), because a duplicate offline download is worse than an error.
+ */
+export type RetryPolicy = 'always' | 'ifNotSent';
+
+const RETRY_DELAYS_MS = [250, 750];
+
+function mayRetry(error: CloudreveError, policy: RetryPolicy): boolean {
+	if (error.notSent) return true;
+	if (policy !== 'always') return false;
+	return error.kind === 'network' || (error.kind === 'http' && error.httpStatus !== 413);
 }
 
 export function parseUrl(text: string): URL | undefined {
@@ -179,13 +200,30 @@ export function asCloudreveError(error: unknown, url: string): CloudreveError {
 	return describeNetworkFailure(error, url);
 }
 
-/** Sends one request and returns its envelope; network failures become CloudreveErrors. */
-export async function call(send: SendRequest, options: IHttpRequestOptions): Promise<{ envelope: Envelope; response: IN8nHttpFullResponse }> {
+async function callOnce(send: SendRequest, options: IHttpRequestOptions): Promise<{ envelope: Envelope; response: IN8nHttpFullResponse }> {
 	const url = `${options.baseURL ?? ''}${options.url}`;
 	const response = await send(requestOptions(options)).catch((error: unknown) => {
 		throw asCloudreveError(error, url);
 	});
 	return { envelope: readEnvelope(response, url), response };
+}
+
+/**
+ * Sends one request and returns its envelope; failures become CloudreveErrors. Transient failures
+ * are retried with backoff as `retry` allows (see RetryPolicy).
+ */
+export async function call(
+	send: SendRequest,
+	options: IHttpRequestOptions,
+	retry: RetryPolicy = 'always',
+): Promise<{ envelope: Envelope; response: IN8nHttpFullResponse }> {
+	for (let attempt = 0; ; attempt++) {
+		const outcome = await callOnce(send, options).catch((error: unknown) => error as Error);
+		if (!(outcome instanceof Error)) return outcome;
+		const finalAttempt = attempt >= RETRY_DELAYS_MS.length;
+		if (finalAttempt || !(outcome instanceof CloudreveError) || !mayRetry(outcome, retry)) throw outcome;
+		await sleep(RETRY_DELAYS_MS[attempt]);
+	}
 }
 
 /**
@@ -228,6 +266,8 @@ export async function detectServer(send: SendRequest, serverUrl: string, setting
 export interface LoginInput {
 	email: string;
 	password: string;
+	/** Base32 TOTP secret, for accounts with two-factor authentication. */
+	totpSecret?: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -272,9 +312,50 @@ function loginFailed(server: ServerInfo, envelope: Envelope): CloudreveError {
 	return new CloudreveError(message, { description, cloudreveCode: envelope.code, kind: 'login' });
 }
 
+function currentTotp(secret: string): string {
+	return totpCode(decodeBase32Secret(secret), Date.now());
+}
+
+function twoFactorRejected(server: ServerInfo, envelope: Envelope): CloudreveError {
+	const { message, description } = describeCode(envelope.code, server, 'twoFactor', envelope.msg);
+	return new CloudreveError(message, { description, cloudreveCode: envelope.code, kind: 'login' });
+}
+
+/** 3.x: the 2FA code goes to /user/2fa with the cookie of the pending login. */
+async function completeTwoFactorV3(send: SendRequest, serverUrl: string, server: ServerInfo, pendingCookie: string, secret: string): Promise<string> {
+	const { envelope, response } = await call(send, {
+		method: 'POST',
+		url: `${apiRoot(serverUrl, 'v3')}/user/2fa`,
+		body: { code: currentTotp(secret) },
+		headers: { Cookie: `${SESSION_COOKIE}=${pendingCookie}` },
+	});
+	if (envelope.code !== 0) throw twoFactorRejected(server, envelope);
+	return sessionCookieFrom(response) ?? pendingCookie;
+}
+
+/** 4.x: the 2FA code goes to /session/token/2fa with the session id from the 203 reply. */
+async function completeTwoFactorV4(send: SendRequest, serverUrl: string, server: ServerInfo, sessionId: string, secret: string): Promise<Envelope> {
+	const { envelope } = await call(send, {
+		method: 'POST',
+		url: `${apiRoot(serverUrl, 'v4')}/session/token/2fa`,
+		body: { otp: currentTotp(secret), session_id: sessionId },
+	});
+	if (envelope.code !== 0) throw twoFactorRejected(server, envelope);
+	return envelope;
+}
+
+function accessTokenOf(envelope: Envelope): string {
+	const token = ((envelope.data as IDataObject | undefined)?.token as IDataObject | undefined)?.access_token;
+	if (typeof token !== 'string' || token === '') {
+		throw new CloudreveError('Login succeeded but the server returned no access token', { kind: 'login' });
+	}
+	return token;
+}
+
 /**
  * Logs in and returns the session: the `cloudreve-session` cookie value on 3.x, the access token on
- * 4.x. Errors name the cause (wrong password per 3.x code era, 2FA, captcha, banned account).
+ * 4.x. Completes two-factor login when the credential has the TOTP secret. Errors name the cause
+ * (wrong password per 3.x code era, 2FA, captcha, banned account).
  */
 export async function logIn(send: SendRequest, serverUrl: string, server: ServerInfo, input: LoginInput): Promise<string> {
 	checkLoginInput(input);
@@ -292,22 +373,24 @@ export async function logIn(send: SendRequest, serverUrl: string, server: Server
 				body: { email, password: input.password },
 			});
 
-	if (envelope.code === 0) {
+	if (envelope.code === 203 && input.totpSecret) {
 		if (isV3) {
-			const cookie = sessionCookieFrom(response);
-			if (!cookie) {
-				throw new CloudreveError('Login succeeded but the server set no cloudreve-session cookie', {
-					description: 'A proxy in front of Cloudreve may strip Set-Cookie headers. Check its configuration.',
-					kind: 'login',
-				});
-			}
-			return cookie;
+			const pending = sessionCookieFrom(response);
+			if (!pending) throw new CloudreveError('Cloudreve asked for a 2FA code but set no session cookie', { kind: 'login' });
+			return await completeTwoFactorV3(send, serverUrl, server, pending, input.totpSecret);
 		}
-		const token = ((envelope.data as IDataObject | undefined)?.token as IDataObject | undefined)?.access_token;
-		if (typeof token !== 'string' || token === '') {
-			throw new CloudreveError('Login succeeded but the server returned no access token', { kind: 'login' });
+		return accessTokenOf(await completeTwoFactorV4(send, serverUrl, server, String(envelope.data ?? ''), input.totpSecret));
+	}
+	if (envelope.code === 0) {
+		if (!isV3) return accessTokenOf(envelope);
+		const cookie = sessionCookieFrom(response);
+		if (!cookie) {
+			throw new CloudreveError('Login succeeded but the server set no cloudreve-session cookie', {
+				description: 'A proxy in front of Cloudreve may strip Set-Cookie headers. Check its configuration.',
+				kind: 'login',
+			});
 		}
-		return token;
+		return cookie;
 	}
 	// 40001 on 3.x before 3.6 is wrong password *or* wrong captcha; ask the site which.
 	if (envelope.code === 40001 && hasOldErrorCodes(server)) {

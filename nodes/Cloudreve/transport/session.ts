@@ -21,6 +21,12 @@ export interface StoredSession {
 	sessionFor: string;
 }
 
+/** Sends with the credential's "Ignore SSL Issues" setting applied. */
+export function withTlsSetting(send: SendRequest, credentials: ICredentialDataDecryptedObject): SendRequest {
+	if (credentials.allowUnauthorizedCerts !== true) return send;
+	return async (options) => await send({ ...options, skipSslCertificateValidation: true });
+}
+
 export function apiVersionSetting(credentials: ICredentialDataDecryptedObject): ApiVersionSetting {
 	const value = credentials.apiVersion;
 	return value === 'v3' || value === 'v4' ? value : 'auto';
@@ -46,9 +52,11 @@ export function storedServer(credentials: ICredentialDataDecryptedObject): Serve
  * Logs in (detecting the server first unless it is known) and returns the fields to store.
  * Called by n8n through the credential's preAuthentication.
  */
-export async function startSession(send: SendRequest, credentials: ICredentialDataDecryptedObject): Promise<StoredSession> {
+export async function startSession(plainSend: SendRequest, credentials: ICredentialDataDecryptedObject): Promise<StoredSession> {
+	const send = withTlsSetting(plainSend, credentials);
 	const serverUrl = normalizeServerUrl(credentials.serverUrl);
-	const input = { email: credentials.email as string, password: credentials.password as string };
+	const totpSecret = typeof credentials.totpSecret === 'string' && credentials.totpSecret.trim() !== '' ? credentials.totpSecret : undefined;
+	const input = { email: credentials.email as string, password: credentials.password as string, totpSecret };
 	const stored = (server: ServerInfo, session: string): StoredSession => ({
 		session,
 		serverGeneration: server.generation,
@@ -70,7 +78,8 @@ export async function startSession(send: SendRequest, credentials: ICredentialDa
 }
 
 /**
- * Puts the session on a request: the cookie on 3.x, the bearer token on 4.x. A request with a
+ * Puts the session on a request: the cookie on 3.x, the bearer token on 4.x. Also applies
+ * "Ignore SSL Issues", so the credential test and every node request honour it. A request with a
  * relative URL (the credential test's) is sent to the detected generation's API root.
  */
 export function applySession(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
@@ -82,6 +91,7 @@ export function applySession(credentials: ICredentialDataDecryptedObject, option
 		if (generation === 'v4') headers.Authorization = `Bearer ${session}`;
 	}
 	const result: IHttpRequestOptions = { ...options, headers };
+	if (credentials.allowUnauthorizedCerts === true) result.skipSslCertificateValidation = true;
 	if (options.baseURL === undefined && options.url.startsWith('/') && (generation === 'v3' || generation === 'v4')) {
 		result.baseURL = apiRoot(normalizeServerUrl(credentials.serverUrl), generation);
 	}

@@ -52,7 +52,7 @@ export class V3Api implements CloudreveApi {
 		if (addsOneUrlPerRequest(this.server)) {
 			const results: UrlResult[] = [];
 			for (const url of urls) {
-				const reply = await this.client.request('POST', '/aria2/url', { url, dst });
+				const reply = await this.client.request('POST', '/aria2/url', { url, dst }, 'ifNotSent');
 				// A refusal that is not about this link (destination, group, no aria2 node) would
 				// be the same for every link: report it once and send no more.
 				if (results.length === 0 && reply.code !== 0 && !LINK_SPECIFIC_CODES.has(reply.code)) {
@@ -62,11 +62,13 @@ export class V3Api implements CloudreveApi {
 			}
 			return results;
 		}
-		const reply = await this.client.request('POST', '/aria2/url', { url: urls, dst });
-		if (reply.code !== 0) throw await this.client.failure(reply, 'addDownload');
-		// An outer code 0 says nothing: each URL has its own envelope, in order.
-		const perUrl = Array.isArray(reply.data) ? (reply.data as Envelope[]) : [];
-		return urls.map((url, index) => this.resultFor(url, perUrl[index] ?? { code: -1, msg: 'the server sent no result for this URL' }));
+		return await this.client.inBatchesThatFit(urls, async (part) => {
+			const reply = await this.client.request('POST', '/aria2/url', { url: part, dst }, 'ifNotSent');
+			if (reply.code !== 0) throw await this.client.failure(reply, 'addDownload');
+			// An outer code 0 says nothing: each URL has its own envelope, in order.
+			const perUrl = Array.isArray(reply.data) ? (reply.data as Envelope[]) : [];
+			return part.map((url, index) => this.resultFor(url, perUrl[index] ?? { code: -1, msg: 'the server sent no result for this URL' }));
+		});
 	}
 
 	private resultFor(url: string, reply: Envelope): UrlResult {

@@ -32,7 +32,11 @@ export class V4Api implements CloudreveApi {
 	}
 
 	async addOfflineDownloads(urls: string[], destination: FolderPath): Promise<UrlResult[]> {
-		const reply = await this.client.request('POST', '/workflow/download', { src: urls, dst: toFileUri(destination) });
+		return await this.client.inBatchesThatFit(urls, async (part) => await this.addBatch(part, destination));
+	}
+
+	private async addBatch(urls: string[], destination: FolderPath): Promise<UrlResult[]> {
+		const reply = await this.client.request('POST', '/workflow/download', { src: urls, dst: toFileUri(destination) }, 'ifNotSent');
 		if (reply.code === 0) {
 			const tasks = Array.isArray(reply.data) ? (reply.data as IDataObject[]) : [];
 			return urls.map((url, index) => {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CloudreveClient } from '../../transport/client';
+import { timeoutOption } from '../common.descriptions';
 import { readFolderPath } from '../parameters';
 
 const showOnlyForCreate = { show: { resource: ['folder'], operation: ['create'] } };
@@ -31,6 +32,7 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether to fail when the folder already exists. Off: an existing folder counts as success.',
 			},
+			timeoutOption,
 		],
 	},
 ];

@@ -4,6 +4,7 @@ import type { CloudreveClient, UrlResult } from '../../transport/client';
 import { CloudreveError } from '../../transport/errors';
 import type { FolderPath } from '../../transport/paths';
 import { formatPath } from '../../transport/paths';
+import { timeoutOption } from '../common.descriptions';
 import { readFolderPath, readUrls } from '../parameters';
 
 const showOnlyForAdd = { show: { resource: ['offlineDownload'], operation: ['add'] } };
@@ -45,6 +46,7 @@ export const description: INodeProperties[] = [
 				default: true,
 				description: 'Whether to create the destination folder (and its parents) when it does not exist',
 			},
+			timeoutOption,
 		],
 	},
 ];
