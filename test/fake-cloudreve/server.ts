@@ -9,6 +9,7 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'crypto';
 import http from 'http';
+import https from 'https';
 import type { AddressInfo } from 'net';
 
 export type Generation = 'v3' | 'v4';
@@ -37,6 +38,8 @@ export interface FakeCloudreveOptions {
 	accessTokenTtlMs?: number;
 	/** The server closes itself after this long, so a forgotten server never outlives its test run. */
 	lifetimeMs?: number;
+	/** Serve HTTPS with this key and certificate (e.g. a self-signed one made by the test). */
+	tls?: { key: string; cert: string };
 }
 
 export interface RecordedRequest {
@@ -138,7 +141,9 @@ export class FakeCloudreve {
 	readonly basePath: string;
 
 	/** Live switches: tests may flip them between requests. */
-	options: Required<Omit<FakeCloudreveOptions, 'basePath' | 'version' | 'users'>>;
+	options: Required<Omit<FakeCloudreveOptions, 'basePath' | 'version' | 'users' | 'tls'>>;
+
+	private readonly tls?: { key: string; cert: string };
 
 	readonly stats = { logins: 0, loginAttempts: 0, probes: 0, pings: 0, requests: 0 };
 
@@ -185,6 +190,7 @@ export class FakeCloudreve {
 		this.version = options.version;
 		this.generation = options.version.startsWith('4') ? 'v4' : 'v3';
 		this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
+		this.tls = options.tls;
 		this.options = {
 			loginCaptcha: options.loginCaptcha ?? false,
 			aria2: options.aria2 ?? 'ok',
@@ -199,7 +205,8 @@ export class FakeCloudreve {
 	// ---------------------------------------------------------------- lifecycle
 
 	async start(port = 0): Promise<string> {
-		this.server = http.createServer((req, res) => void this.handle(req, res));
+		const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+		this.server = this.tls ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler) : http.createServer(handler);
 		this.server.on('connection', (socket) => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
@@ -216,7 +223,20 @@ export class FakeCloudreve {
 
 	/** The Server URL a user would enter. */
 	get url(): string {
-		return `http://127.0.0.1:${this.port}${this.basePath}`;
+		return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}${this.basePath}`;
+	}
+
+	/**
+	 * Refuses connections for `ms` (as a restarting server does), then listens on the same port
+	 * again. Open connections are closed, so clients must connect anew.
+	 */
+	async refuseConnectionsFor(ms: number): Promise<void> {
+		const server = this.server!;
+		const port = this.port;
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const timer = setTimeout(() => server.listen(port, '127.0.0.1'), ms);
+		timer.unref();
 	}
 
 	async stop(): Promise<void> {
