@@ -7,6 +7,8 @@ import { CredentialStore, logLines, runNode, testCredential } from './harness/n8
 import { addDownload, createFolder, rssItems } from './harness/scenario';
 
 const WRONG_PASSWORD = 'Wr0ng-Secret-Pa55';
+const TOTP_SECRET = 'KRUGKIDROVUWG2ZAMJZG653OEBTG66BA';
+const WRONG_TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
 /** Serializes an error with everything n8n could show: message, description, context, cause chain. */
 function everything(value: unknown): string {
@@ -24,7 +26,7 @@ function everything(value: unknown): string {
 
 describe('Secrets', () => {
 	const produced: string[] = [];
-	const secrets = new Set<string>([DEMO_USER.password, WRONG_PASSWORD]);
+	const secrets = new Set<string>([DEMO_USER.password, WRONG_PASSWORD, TOTP_SECRET, WRONG_TOTP_SECRET]);
 	const servers: FakeCloudreve[] = [];
 
 	async function scenario(version: string, run: (server: FakeCloudreve, store: CredentialStore) => Promise<void>) {
@@ -81,12 +83,30 @@ describe('Secrets', () => {
 				secrets.add(String(store.data.session));
 			});
 		}
+		// Accounts with two-factor authentication: the right and a wrong TOTP secret.
+		for (const version of ['3.8.3', '4.0.0']) {
+			const server = new FakeCloudreve({ version, users: [{ ...DEMO_USER, totpSecret: TOTP_SECRET }] });
+			servers.push(server);
+			await server.start();
+			try {
+				for (const totpSecret of [TOTP_SECRET, WRONG_TOTP_SECRET]) {
+					const store = CredentialStore.forServer(server.url, DEMO_USER.email, DEMO_USER.password, { totpSecret });
+					await record(testCredential(store));
+					await record(runNode({ store, parameters: createFolder('/2fa'), continueOnFail: true }));
+					await record(runNode({ store, parameters: addDownload('http://ok.example/7', '/2fa') }));
+				}
+			} finally {
+				await server.stop();
+				server.issuedSecrets.forEach((secret) => secrets.add(secret));
+			}
+		}
 	});
 
 	test('the scenarios produced outputs and errors, and the servers issued sessions', () => {
 		expect(produced.length).toBeGreaterThanOrEqual(30);
 		expect(produced.join('\n')).toContain('Wrong email or password');
 		expect(produced.join('\n')).toContain('The links may or may not have been added');
+		expect(produced.join('\n')).toContain('Cloudreve rejected the 2FA code');
 		expect(servers.every((server) => server.issuedSecrets.length >= 2)).toBe(true);
 	});
 
