@@ -10,6 +10,10 @@
 # Node headers of the package, and for 1.x an xlsx override (its CDN is unreachable).
 set -euo pipefail
 
+# Run from `npm test` or `npm run dev`, npm exports its configuration (ignore-scripts from this
+# repository's .npmrc among it); n8n's install must not inherit it.
+for variable in $(env | grep -o '^npm_[A-Za-z0-9_]*' || true); do unset "$variable"; done
+
 line=${1:-2}
 cache=${N8N_CLOUDREVE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-cloudreve}
 mkdir -p "$cache"
@@ -37,7 +41,7 @@ fi
 target="$cache/n8n-$version"
 nodedir=$(node_dir)
 
-if [ -f "$target/.complete" ]; then
+if [ -f "$target/.complete" ] && (cd "$target" && "$nodedir/bin/node" -e "require('sqlite3')" >/dev/null 2>&1); then
 	say "n8n $version is ready in $target"
 	echo "$target"
 	exit 0
@@ -65,7 +69,11 @@ start=$(date +%s)
 	wait "$pid"
 )
 say "building sqlite3 for n8n's database (about a minute)"
-(cd "$target" && PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" npm rebuild sqlite3 --build-from-source --loglevel=error >&2)
+(cd "$target" && PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" npm rebuild sqlite3 --build-from-source --ignore-scripts=false --loglevel=error >&2)
+if ! (cd "$target" && "$nodedir/bin/node" -e "require('sqlite3')" >/dev/null 2>&1); then
+	say "sqlite3 did not build: n8n could not open its database. See the messages above."
+	exit 1
+fi
 echo "$nodedir" > "$target/.node-dir"
 touch "$target/.complete"
 say "n8n $version installed in $(( $(date +%s) - start )) s"

@@ -1,7 +1,34 @@
 /** Workflows and credentials for the end-to-end suites (real n8n CLI against the fake server). */
-import { DEMO_USER } from '../fake-cloudreve/server';
-import type { FakeCloudreve } from '../fake-cloudreve/server';
-import { NODE_TYPE, cloudreveCredential } from '../../scripts/n8n-runtime';
+import { DEMO_USER, FakeCloudreve } from '../fake-cloudreve/server';
+import type { N8nLine } from '../../scripts/n8n-runtime';
+import { N8nHome, NODE_TYPE, cloudreveCredential, ensureN8n, installPackage, packToTemporary } from '../../scripts/n8n-runtime';
+
+export interface RealN8n {
+	home: N8nHome;
+	servers: Record<string, FakeCloudreve>;
+}
+
+/**
+ * For a suite: a throwaway n8n user folder with the packed tarball installed as n8n's installer
+ * does, and one fake server per Cloudreve version; all removed after the suite.
+ */
+export function useRealN8n(line: N8nLine, versions: string[]): RealN8n {
+	const setup = { servers: {} } as RealN8n;
+	beforeAll(async () => {
+		const install = ensureN8n(line);
+		setup.home = N8nHome.temporary(install);
+		installPackage(packToTemporary(), setup.home.userFolder);
+		for (const version of versions) {
+			setup.servers[version] = new FakeCloudreve({ version, lifetimeMs: 30 * 60_000 });
+			await setup.servers[version].start();
+		}
+	});
+	afterAll(async () => {
+		await Promise.all(Object.values(setup.servers).map(async (server) => await server.stop()));
+		setup.home?.dispose();
+	});
+	return setup;
+}
 
 export function credentialFor(id: string, server: FakeCloudreve, password = DEMO_USER.password) {
 	return cloudreveCredential(id, { serverUrl: server.url, email: DEMO_USER.email, password, apiVersion: 'auto' });

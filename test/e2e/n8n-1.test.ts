@@ -2,31 +2,20 @@
  * Users still on n8n 1.x: the tarball installed into the newest 1.x (1.123.81, on the machine's
  * Node 20) and the example workflow run there, including the stored session and a re-login.
  */
-import { FakeCloudreve } from '../fake-cloudreve/server';
+import type { FakeCloudreve } from '../fake-cloudreve/server';
 import type { N8nHome } from '../../scripts/n8n-runtime';
-import { N8nHome as Home, ensureN8n, exampleWorkflow, installPackage, nodeOutput, packToTemporary } from '../../scripts/n8n-runtime';
-import { credentialFor } from './helpers';
+import { exampleWorkflow, nodeOutput } from '../../scripts/n8n-runtime';
+import { credentialFor, useRealN8n } from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
+const n8n = useRealN8n(1, ['3.8.3', '4.0.0']);
 let home: N8nHome;
-const servers: Record<string, FakeCloudreve> = {};
+let servers: Record<string, FakeCloudreve>;
 
 beforeAll(async () => {
-	const install = ensureN8n(1);
-	const tarball = packToTemporary();
-	home = Home.temporary(install);
-	installPackage(tarball, home.userFolder);
-	for (const version of ['3.8.3', '4.0.0']) {
-		servers[version] = new FakeCloudreve({ version, lifetimeMs: 30 * 60_000 });
-		await servers[version].start();
-	}
+	({ home, servers } = n8n);
 	await home.importCredentials([credentialFor('v1cred383', servers['3.8.3']), credentialFor('v1cred400', servers['4.0.0'])]);
-});
-
-afterAll(async () => {
-	await Promise.all(Object.values(servers).map(async (server) => await server.stop()));
-	home?.dispose();
 });
 
 describe('the Cloudreve node inside n8n 1.123.81', () => {

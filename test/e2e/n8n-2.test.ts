@@ -3,38 +3,27 @@
  * installer does, credentials and workflows imported with n8n's CLI, executed with `n8n execute`,
  * results read from n8n's JSON output and from the fake server's state.
  */
-import { FakeCloudreve } from '../fake-cloudreve/server';
+import type { FakeCloudreve } from '../fake-cloudreve/server';
 import type { N8nHome } from '../../scripts/n8n-runtime';
-import { N8nHome as Home, ensureN8n, exampleWorkflow, installPackage, nodeOutput, packToTemporary } from '../../scripts/n8n-runtime';
-import { credentialFor, pipeline, rssLikeItems } from './helpers';
+import { exampleWorkflow, nodeOutput } from '../../scripts/n8n-runtime';
+import { credentialFor, pipeline, rssLikeItems, useRealN8n } from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
 const WRONG_PASSWORD = 'e2e-Wrong-Passw0rd';
 
+const n8n = useRealN8n(2, ['3.8.3', '3.4.3', '4.0.0']);
 let home: N8nHome;
-const servers: Record<string, FakeCloudreve> = {};
+let servers: Record<string, FakeCloudreve>;
 
 beforeAll(async () => {
-	const install = ensureN8n(2);
-	const tarball = packToTemporary();
-	home = Home.temporary(install);
-	installPackage(tarball, home.userFolder);
-	for (const version of ['3.8.3', '3.4.3', '4.0.0']) {
-		servers[version] = new FakeCloudreve({ version, lifetimeMs: 30 * 60_000 });
-		await servers[version].start();
-	}
+	({ home, servers } = n8n);
 	await home.importCredentials([
 		credentialFor('cred383', servers['3.8.3']),
 		credentialFor('cred343', servers['3.4.3']),
 		credentialFor('cred400', servers['4.0.0']),
 		credentialFor('credWrong', servers['3.8.3'], WRONG_PASSWORD),
 	]);
-});
-
-afterAll(async () => {
-	await Promise.all(Object.values(servers).map(async (server) => await server.stop()));
-	home?.dispose();
 });
 
 describe('the Cloudreve node inside n8n 2.41.1', () => {
