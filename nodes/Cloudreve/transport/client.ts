@@ -64,11 +64,14 @@ export class CloudreveClient {
 
 	private credentials: ICredentialDataDecryptedObject = {};
 
-	/** A refused login is final for the execution: the other items must not try the password again. */
+	/** A refused login (or unusable login settings) is final for the execution: the other items must not try the password again. */
 	private loginRefused?: CloudreveError;
 
 	/** Destinations made sure of in this execution: one mkdir per distinct folder. */
 	private readonly ensuredFolders = new Map<string, Promise<unknown>>();
+
+	/** Per-request timeout; the router sets it from the item's Timeout option. */
+	timeoutMs = DEFAULT_TIMEOUT_MS;
 
 	constructor(private readonly context: IExecuteFunctions) {}
 
@@ -100,9 +103,6 @@ export class CloudreveClient {
 		return { server, root: apiRoot(serverUrl, server.generation), api };
 	}
 
-	/** Per-request timeout; the router sets it from the item's Timeout option. */
-	timeoutMs = DEFAULT_TIMEOUT_MS;
-
 	private async send(options: IHttpRequestOptions, retry: RetryPolicy) {
 		const node = this.context.getNode();
 		const reference = node.credentials?.[CREDENTIAL_TYPE];
@@ -118,7 +118,7 @@ export class CloudreveClient {
 			});
 		if (this.loginRefused) throw this.loginRefused;
 		const { envelope } = await call(sendRequest, { ...options, timeout: this.timeoutMs }, retry).catch((error: unknown) => {
-			if (error instanceof CloudreveError && error.kind === 'login') this.loginRefused = error;
+			if (error instanceof CloudreveError && (error.kind === 'login' || error.kind === 'config')) this.loginRefused = error;
 			throw error;
 		});
 		return envelope;

@@ -101,8 +101,3 @@ export function formatPath(folder: FolderPath): string {
 export function toFileUri(folder: FolderPath): string {
 	return `cloudreve://my${folder.map((name) => `/${encodeURIComponent(name)}`).join('')}`;
 }
-
-/** Every ancestor, shortest first: [a, b, c] → [[a], [a, b], [a, b, c]]. */
-export function ancestorsOf(folder: FolderPath): FolderPath[] {
-	return folder.map((_, index) => folder.slice(0, index + 1));
-}
