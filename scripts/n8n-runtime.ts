@@ -74,6 +74,12 @@ export function installPackage(tarball: string, userFolder: string): string {
 	return target;
 }
 
+/** A port nothing listens on right now (asked of the OS by a short-lived Node.js process). */
+export function freePortSync(): number {
+	const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+	return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+
 export interface CliResult {
 	code: number;
 	stdout: string;
@@ -103,6 +109,8 @@ export class N8nHome {
 			N8N_SECURE_COOKIE: 'false',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_RUNNERS_ENABLED: 'true',
+			// Each n8n gets its own task-runner broker port, so several can run side by side.
+			N8N_RUNNERS_BROKER_PORT: String(freePortSync()),
 			// n8n 1.x's default expression engine needs an isolated-vm build that Node 20 lacks.
 			...(install.line === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 			...extraEnv,
