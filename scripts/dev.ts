@@ -110,14 +110,15 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
 
 	log('[4/5] importing the credential "Cloudreve sandbox" and the example workflows');
 	await home.importCredentials([{ ...cloudreveCredential(SANDBOX_CREDENTIAL_ID, credentialData), name: 'Cloudreve sandbox' }]);
-	for (const file of listExamples()) {
+	const workflows = listExamples().map((file) => {
 		const workflow = exampleWorkflow(file, SANDBOX_CREDENTIAL_ID) as { nodes: Array<{ parameters: Record<string, unknown>; credentials?: Record<string, { name: string }> }> };
 		for (const node of workflow.nodes) {
 			if (node.credentials?.cloudreveApi) node.credentials.cloudreveApi.name = 'Cloudreve sandbox';
 			if (sandbox && typeof node.parameters.feedUrl === 'string') node.parameters.feedUrl = `${sandbox.url}/feed.xml`;
 		}
-		await home.importWorkflow(workflow);
-	}
+		return workflow;
+	});
+	await home.importWorkflows(workflows);
 	for (const id of options.publish ?? []) {
 		const result = await home.run(['publish:workflow', `--id=${id}`]);
 		if (result.code !== 0) throw new Error(`n8n publish:workflow --id=${id} failed:\n${result.stdout}\n${result.stderr}`);

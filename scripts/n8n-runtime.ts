@@ -169,6 +169,16 @@ export class N8nHome {
 		return await this.importFile('workflow', workflow);
 	}
 
+	/** Several workflows in one n8n start-up (each CLI call costs seconds). */
+	async importWorkflows(workflows: unknown[]): Promise<CliResult> {
+		const folder = mkdtempSync(join(this.userFolder, 'import-'));
+		workflows.forEach((workflow, index) => writeFileSync(join(folder, `${index}.json`), JSON.stringify(workflow)));
+		const result = await this.run(['import:workflow', '--separate', `--input=${folder}`]);
+		rmSync(folder, { recursive: true, force: true });
+		if (result.code !== 0) throw new Error(`n8n import:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+		return result;
+	}
+
 	/** Decrypted credential data as n8n stores it (to see a session saved by preAuthentication). */
 	async exportCredential(id: string): Promise<Record<string, unknown>> {
 		const file = join(this.userFolder, `export-${Date.now()}.json`);
