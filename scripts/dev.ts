@@ -17,7 +17,7 @@ import { join } from 'path';
 
 import { DEMO_USER, FakeCloudreve } from '../test/fake-cloudreve/server';
 import type { N8nLine } from './n8n-runtime';
-import { N8nHome, cloudreveCredential, ensureN8n, exampleWorkflow, installPackage, listExamples, packToTemporary } from './n8n-runtime';
+import { N8nHome, cloudreveCredential, ensureN8n, exampleWorkflow, installPackedPackage, listExamples } from './n8n-runtime';
 
 export const SANDBOX_CREDENTIAL_ID = 'cloudreveSandbox1';
 export const DEMO_WORKFLOW_ID = 'cloudreveDemo0001';
@@ -89,9 +89,8 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
 	const install = ensureN8n(options.n8nLine);
 
 	log('[2/5] building and packing n8n-nodes-cloudreve, installing it as a community package');
-	const tarball = packToTemporary();
 	mkdirSync(options.userFolder, { recursive: true });
-	installPackage(tarball, options.userFolder);
+	installPackedPackage(options.userFolder);
 	const home = new N8nHome(install, options.userFolder);
 
 	let sandbox: FakeCloudreve | undefined;

@@ -35,15 +35,17 @@ export function ensureN8n(line: N8nLine): N8nInstall {
 	return { line, dir, nodeDir };
 }
 
-/** `npm run build` and `npm pack` into `outDir`; returns the tarball's path. */
-export function packToTemporary(): string {
+/** Builds, packs and installs this package into an n8n user folder, like n8n's installer. */
+export function installPackedPackage(userFolder: string): string {
 	const folder = mkdtempSync(join(tmpdir(), 'n8n-cloudreve-pack-'));
-	const tarball = packPackage(folder);
-	// The tarball is read once by installPackage; the folder goes when the process ends.
-	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-	return tarball;
+	try {
+		return installPackage(packPackage(folder), userFolder);
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
 }
 
+/** `npm run build` and `npm pack` into `outDir`; returns the tarball's path. */
 export function packPackage(outDir: string): string {
 	mkdirSync(outDir, { recursive: true });
 	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });

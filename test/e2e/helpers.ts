@@ -1,7 +1,7 @@
 /** Workflows and credentials for the end-to-end suites (real n8n CLI against the fake server). */
 import { DEMO_USER, FakeCloudreve } from '../fake-cloudreve/server';
 import type { N8nLine } from '../../scripts/n8n-runtime';
-import { N8nHome, NODE_TYPE, cloudreveCredential, ensureN8n, installPackage, packToTemporary } from '../../scripts/n8n-runtime';
+import { N8nHome, NODE_TYPE, cloudreveCredential, ensureN8n, installPackedPackage } from '../../scripts/n8n-runtime';
 
 export interface RealN8n {
 	home: N8nHome;
@@ -17,7 +17,7 @@ export function useRealN8n(line: N8nLine, versions: string[]): RealN8n {
 	beforeAll(async () => {
 		const install = ensureN8n(line);
 		setup.home = N8nHome.temporary(install);
-		installPackage(packToTemporary(), setup.home.userFolder);
+		installPackedPackage(setup.home.userFolder);
 		for (const version of versions) {
 			setup.servers[version] = new FakeCloudreve({ version, lifetimeMs: 30 * 60_000 });
 			await setup.servers[version].start();
