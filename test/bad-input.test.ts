@@ -119,6 +119,28 @@ describe('1,000 URLs in one item', () => {
 		});
 	});
 
+	test('when the running-download limit is reached after a split, the queued half is kept and the rest is reported, not retried', async () => {
+		await withServer({ version: '3.8.3', aria2BatchSize: 100 }, async ({ server, store }) => {
+			let adds = 0;
+			server.onRequest = (request, fake) => {
+				// Request 1 (150 links) is over the batch limit; request 2 (first 75) goes through;
+				// from request 3 on, the group's running-download limit refuses everything.
+				if (request.path === '/api/v3/aria2/url' && ++adds === 3) fake.faults.push({ path: '/api/v3/aria2/url', action: { kind: 'json', body: { code: 40015, msg: '' } } });
+			};
+			const links = Array.from({ length: 150 }, (_, index) => `http://limit.example/${index}.bin`);
+			const output = await runNode({ store, parameters: addDownload(links.join('\n'), '/'), continueOnFail: true });
+
+			const tasks = output[0].json.tasks as Array<{ url: string; status: string; code?: number; error?: string }>;
+			expect(output[0].json.error).toMatch(/^75 of 150 links could not be added: /);
+			expect(tasks.slice(0, 75).every((task) => task.status === 'queued')).toBe(true);
+			expect(tasks.slice(75).every((task) => task.status === 'failed' && task.code === 40015)).toBe(true);
+			expect(tasks.filter((task) => task.error?.endsWith('(not sent)'))).toHaveLength(74);
+			expect(server.tasks.map((task) => task.url)).toEqual(links.slice(0, 75));
+			// Halving 75 down to one link, then nothing more.
+			expect(adds).toBeLessThan(12);
+		});
+	});
+
 	test('a single link refused for the running-task limit is a clear error', async () => {
 		await withServer({ version: '3.8.3', aria2BatchSize: 0 }, async ({ store }) => {
 			const output = await runNode({ store, parameters: addDownload('http://a.example/1', '/'), continueOnFail: true });

@@ -155,15 +155,30 @@ export class CloudreveClient {
 	/**
 	 * Adds links in requests the user group accepts. Its limit on links per request (40015) is not
 	 * known up front, so a refused request is split in halves; a refused request queued nothing,
-	 * so no link is ever added twice.
+	 * so no link is ever added twice. Once split, every part keeps its own results: a part that
+	 * fails never hides the links other parts queued. A single link refused with 40015 means the
+	 * group's running-download limit is reached, so the links after it are not sent.
 	 */
 	async inBatchesThatFit(urls: string[], add: (part: string[]) => Promise<UrlResult[]>): Promise<UrlResult[]> {
-		const results = await add(urls).catch(async (error: unknown) => {
-			if (!(error instanceof CloudreveError) || error.cloudreveCode !== BATCH_TOO_LARGE || urls.length < 2) throw error;
-			const half = Math.ceil(urls.length / 2);
-			return [...(await this.inBatchesThatFit(urls.slice(0, half), add)), ...(await this.inBatchesThatFit(urls.slice(half), add))];
-		});
-		return results;
+		let limitReached: CloudreveError | undefined;
+		const failedAll = (part: string[], error: CloudreveError, note = ''): UrlResult[] =>
+			part.map((url) => ({ url, status: 'failed', code: error.cloudreveCode, error: `${error.message}${note}` }));
+		const sendPart = async (part: string[], split: boolean): Promise<UrlResult[]> => {
+			if (limitReached) return failedAll(part, limitReached, ' (not sent)');
+			return await add(part).catch(async (error: unknown) => {
+				if (!(error instanceof CloudreveError)) throw error;
+				if (error.cloudreveCode === BATCH_TOO_LARGE && part.length > 1) {
+					const half = Math.ceil(part.length / 2);
+					return [...(await sendPart(part.slice(0, half), true)), ...(await sendPart(part.slice(half), true))];
+				}
+				// Before any split, the request as a whole failed: the operation reports that.
+				if (!split) throw error;
+				if (error.cloudreveCode === BATCH_TOO_LARGE) limitReached = error;
+				const unsure = error.kind !== 'api' && !error.notSent ? ' (they may have been added anyway; check Cloudreve before retrying)' : '';
+				return failedAll(part, error, unsure);
+			});
+		};
+		return await sendPart(urls, false);
 	}
 
 	/** Creates `folder` (and its parents) once per execution, however many items name it. */
