@@ -33,6 +33,8 @@ describe.each(['3.8.3', '4.0.0'])('A Cloudreve %s server with a self-signed cert
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('is not trusted');
 		expect(result.message).toContain('"Ignore SSL Issues (Insecure)"');
+		// An untrusted certificate stays untrusted: one connection, no retries, no second generation.
+		expect(server.stats.connections).toBe(1);
 		const error = await failureOf(runNode({ store, parameters: addDownload('http://a.example/1', '/') }));
 		expect(error.message).toContain('"Ignore SSL Issues (Insecure)"');
 		expect(server.stats.loginAttempts).toBe(0);

@@ -145,7 +145,7 @@ export class FakeCloudreve {
 
 	private readonly tls?: { key: string; cert: string };
 
-	readonly stats = { logins: 0, loginAttempts: 0, probes: 0, pings: 0, requests: 0 };
+	readonly stats = { logins: 0, loginAttempts: 0, probes: 0, pings: 0, requests: 0, connections: 0 };
 
 	readonly requests: RecordedRequest[] = [];
 
@@ -208,6 +208,7 @@ export class FakeCloudreve {
 		const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
 		this.server = this.tls ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler) : http.createServer(handler);
 		this.server.on('connection', (socket) => {
+			this.stats.connections++;
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});

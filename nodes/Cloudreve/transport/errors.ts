@@ -25,6 +25,8 @@ export interface CloudreveErrorOptions {
 	httpStatus?: number;
 	/** Network failures where the request never reached the server (safe to send again). */
 	notSent?: boolean;
+	/** Sending again cannot help (an untrusted certificate stays untrusted). */
+	permanent?: boolean;
 	details?: IDataObject;
 }
 
@@ -39,6 +41,8 @@ export class CloudreveError extends ApplicationError {
 
 	readonly notSent: boolean;
 
+	readonly permanent: boolean;
+
 	/** What the item achieved before failing; becomes the error item's json under continue-on-fail. */
 	details?: IDataObject;
 
@@ -50,6 +54,7 @@ export class CloudreveError extends ApplicationError {
 		this.cloudreveCode = options.cloudreveCode;
 		this.httpStatus = options.httpStatus;
 		this.notSent = options.notSent ?? false;
+		this.permanent = options.permanent ?? false;
 		this.details = options.details;
 	}
 }
@@ -263,6 +268,7 @@ export function describeNetworkFailure(error: unknown, url: string): CloudreveEr
 			description: 'The server uses a self-signed or otherwise untrusted certificate. Turn on "Ignore SSL Issues (Insecure)" in the Cloudreve credential, or give the server a trusted certificate (or add its CA to n8n with NODE_EXTRA_CA_CERTS).',
 			kind: 'network',
 			notSent: true,
+			permanent: true,
 		});
 	}
 	return new CloudreveError(`Could not reach ${host}${code ? ` (${code})` : ''}`, {

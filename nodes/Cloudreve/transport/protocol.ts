@@ -56,6 +56,7 @@ export type RetryPolicy = 'always' | 'ifNotSent';
 const RETRY_DELAYS_MS = [250, 750];
 
 function mayRetry(error: CloudreveError, policy: RetryPolicy): boolean {
+	if (error.permanent) return false;
 	if (error.notSent) return true;
 	if (policy !== 'always') return false;
 	return error.kind === 'network' || (error.kind === 'http' && error.httpStatus !== 413);
@@ -226,10 +227,7 @@ export async function call(
 	}
 }
 
-/**
- * Which generation answers at `serverUrl`, and which version: 4.x first, then 3.x (doc §3).
- * A forced generation is still pinged, because 3.x behaviour depends on the minor version.
- */
+/** One /site/ping of one generation: what it reported, or why it did not (as a value). */
 async function ping(send: SendRequest, serverUrl: string, generation: Generation): Promise<ServerInfo | CloudreveError> {
 	const url = `${apiRoot(serverUrl, generation)}/site/ping`;
 	const reply = await call(send, { method: 'GET', url }).then(
@@ -297,14 +295,16 @@ function sessionCookieFrom(response: IN8nHttpFullResponse): string | undefined {
 	return undefined;
 }
 
-/** Tells "wrong captcha" from "wrong password" on 3.x before 3.6, where both are 40001. */
-async function loginCaptchaEnabled(send: SendRequest, serverUrl: string, server: ServerInfo): Promise<boolean> {
-	const url = server.generation === 'v3' ? `${apiRoot(serverUrl, 'v3')}/site/config` : `${apiRoot(serverUrl, 'v4')}/site/config/login`;
-	const config = await call(send, { method: 'GET', url }).then(
+/**
+ * Tells "wrong captcha" from "wrong password" on 3.x before 3.6, where both are 40001. (3.6+ and
+ * 4.x answer a missing captcha with their own code, 40026/40027, so no look is needed there.)
+ */
+async function loginCaptchaEnabledV3(send: SendRequest, serverUrl: string): Promise<boolean> {
+	const config = await call(send, { method: 'GET', url: `${apiRoot(serverUrl, 'v3')}/site/config` }).then(
 		({ envelope }) => (envelope.data ?? {}) as IDataObject,
 		() => ({}) as IDataObject,
 	);
-	return config.loginCaptcha === true || config.login_captcha === true;
+	return config.loginCaptcha === true;
 }
 
 function loginFailed(server: ServerInfo, envelope: Envelope): CloudreveError {
@@ -394,7 +394,7 @@ export async function logIn(send: SendRequest, serverUrl: string, server: Server
 	}
 	// 40001 on 3.x before 3.6 is wrong password *or* wrong captcha; ask the site which.
 	if (envelope.code === 40001 && hasOldErrorCodes(server)) {
-		if (await loginCaptchaEnabled(send, serverUrl, server)) {
+		if (await loginCaptchaEnabledV3(send, serverUrl)) {
 			throw loginFailed(server, { code: 40026 });
 		}
 	}
