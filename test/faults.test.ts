@@ -101,6 +101,28 @@ describe('Faulty replies to Cloudreve 3.8.3 requests', () => {
 	});
 });
 
+describe('Faults in the middle of an item on Cloudreve 3.5.2 (one request per link)', () => {
+	test('a 502 on the second link keeps the first as queued, flags the second as uncertain and does not send the third', async () => {
+		await withServer({ version: '3.5.2' }, async ({ server, store }) => {
+			await warm(store);
+			let adds = 0;
+			server.onRequest = (request, fake) => {
+				if (request.path === ADD && ++adds === 2) fake.faults.push({ path: ADD, times: 1, action: { kind: 'status', status: 502 } });
+			};
+			const output = await runNode({ store, parameters: addDownload('http://a.example/1\nhttp://a.example/2\nhttp://a.example/3', '/warm'), continueOnFail: true });
+
+			expect(output[0].json.error).toMatch(/^2 of 3 links could not be added: /);
+			expect(output[0].json.tasks).toEqual([
+				{ url: 'http://a.example/1', status: 'queued' },
+				expect.objectContaining({ url: 'http://a.example/2', status: 'failed', error: expect.stringMatching(/^The server answered HTTP 502 .*\(it may have been added anyway; check Cloudreve before retrying\)$/) }),
+				expect.objectContaining({ url: 'http://a.example/3', status: 'failed', error: expect.stringMatching(/\(not sent\)$/) }),
+			]);
+			expect(adds).toBe(2);
+			expect(server.tasks.map((task) => task.url)).toEqual(['http://a.example/1']);
+		});
+	});
+});
+
 describe('Unreachable servers', () => {
 	test('connection refused', async () => {
 		const server = new FakeCloudreve({ version: '3.8.3' });

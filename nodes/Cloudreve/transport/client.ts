@@ -16,6 +16,8 @@ import type { CodeContext } from './errors';
 import type { Envelope, RetryPolicy, SendRequest, ServerInfo } from './protocol';
 import { DEFAULT_TIMEOUT_MS, apiRoot, call, detectServer, normalizeServerUrl } from './protocol';
 import type { FolderPath } from './paths';
+import type { CreatedFolder, UrlResult } from './results';
+import { failedResults } from './results';
 import { apiVersionSetting, sessionOwner, storedServer, withTlsSetting } from './session';
 import { V3Api } from './v3';
 import { V4Api } from './v4';
@@ -24,24 +26,6 @@ export const CREDENTIAL_TYPE = 'cloudreveApi';
 
 /** 40015: more links than the user group allows in one request (or too many running downloads). */
 const BATCH_TOO_LARGE = 40015;
-
-/** One URL of an Add Offline Download item, as the node outputs it. */
-export interface UrlResult {
-	[key: string]: string | number | undefined;
-	url: string;
-	status: 'queued' | 'failed';
-	taskId?: string;
-	error?: string;
-	code?: number;
-}
-
-export interface CreatedFolder {
-	[key: string]: string | undefined;
-	path: string;
-	id?: string;
-	uri?: string;
-	name?: string;
-}
 
 /** What each generation implements; operations only talk to this. */
 export interface CloudreveApi {
@@ -161,10 +145,8 @@ export class CloudreveClient {
 	 */
 	async inBatchesThatFit(urls: string[], add: (part: string[]) => Promise<UrlResult[]>): Promise<UrlResult[]> {
 		let limitReached: CloudreveError | undefined;
-		const failedAll = (part: string[], error: CloudreveError, note = ''): UrlResult[] =>
-			part.map((url) => ({ url, status: 'failed', code: error.cloudreveCode, error: `${error.message}${note}` }));
 		const sendPart = async (part: string[], split: boolean): Promise<UrlResult[]> => {
-			if (limitReached) return failedAll(part, limitReached, ' (not sent)');
+			if (limitReached) return failedResults(part, limitReached, false);
 			return await add(part).catch(async (error: unknown) => {
 				if (!(error instanceof CloudreveError)) throw error;
 				if (error.cloudreveCode === BATCH_TOO_LARGE && part.length > 1) {
@@ -174,8 +156,7 @@ export class CloudreveClient {
 				// Before any split, the request as a whole failed: the operation reports that.
 				if (!split) throw error;
 				if (error.cloudreveCode === BATCH_TOO_LARGE) limitReached = error;
-				const unsure = error.kind !== 'api' && !error.notSent ? ' (they may have been added anyway; check Cloudreve before retrying)' : '';
-				return failedAll(part, error, unsure);
+				return failedResults(part, error, true);
 			});
 		};
 		return await sendPart(urls, false);

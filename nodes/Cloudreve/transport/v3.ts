@@ -1,5 +1,7 @@
 /** Cloudreve 3.x: /api/v3, plain paths, payloads that changed at 3.5.0 and 3.5.3 (doc §4.1, §5.1). */
-import type { CloudreveApi, CloudreveClient, CreatedFolder, UrlResult } from './client';
+import type { CloudreveApi, CloudreveClient } from './client';
+import type { CreatedFolder, UrlResult } from './results';
+import { failedResults } from './results';
 import { CloudreveError, describeCode } from './errors';
 import type { Envelope, ServerInfo } from './protocol';
 import type { FolderPath } from './paths';
@@ -51,14 +53,20 @@ export class V3Api implements CloudreveApi {
 		const dst = formatPath(destination);
 		if (addsOneUrlPerRequest(this.server)) {
 			const results: UrlResult[] = [];
-			for (const url of urls) {
-				const reply = await this.client.request('POST', '/aria2/url', { url, dst }, 'ifNotSent');
+			for (const [index, url] of urls.entries()) {
+				const sent = await this.client.request('POST', '/aria2/url', { url, dst }, 'ifNotSent').catch((error: unknown) => error as Error);
+				if (sent instanceof Error) {
+					// Before any link was queued the request as a whole failed; after, keep what was
+					// queued and send no more to a server that just failed.
+					if (results.length === 0 || !(sent instanceof CloudreveError)) throw sent;
+					return [...results, ...failedResults([url], sent, true), ...failedResults(urls.slice(index + 1), sent, false)];
+				}
 				// A refusal that is not about this link (destination, group, no aria2 node) would
 				// be the same for every link: report it once and send no more.
-				if (results.length === 0 && reply.code !== 0 && !LINK_SPECIFIC_CODES.has(reply.code)) {
-					throw await this.client.failure(reply, 'addDownload');
+				if (results.length === 0 && sent.code !== 0 && !LINK_SPECIFIC_CODES.has(sent.code)) {
+					throw await this.client.failure(sent, 'addDownload');
 				}
-				results.push(this.resultFor(url, reply));
+				results.push(this.resultFor(url, sent));
 			}
 			return results;
 		}

@@ -1,7 +1,8 @@
 /** Cloudreve 4.x: /api/v4, cloudreve://my URIs, tasks with ids, 40081 partial failures (doc §4.2, §5.2). */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CloudreveApi, CloudreveClient, CreatedFolder, UrlResult } from './client';
+import type { CloudreveApi, CloudreveClient } from './client';
+import type { CreatedFolder, UrlResult } from './results';
 import { describeCode } from './errors';
 import type { ServerInfo } from './protocol';
 import type { FolderPath } from './paths';

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CloudreveClient, UrlResult } from '../../transport/client';
+import type { CloudreveClient } from '../../transport/client';
+import type { UrlResult } from '../../transport/results';
 import { CloudreveError } from '../../transport/errors';
 import type { FolderPath } from '../../transport/paths';
 import { formatPath } from '../../transport/paths';
