@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { FolderPath } from '../transport/paths';
 import { parseUrl } from '../transport/protocol';
-import { InputError, parseFolderPath } from '../transport/paths';
+import { InputError, describeValue, parseFolderPath } from '../transport/paths';
 
 export function readFolderPath(context: IExecuteFunctions, name: string, displayName: string, itemIndex: number): FolderPath {
 	return parseFolderPath(context.getNodeParameter(name, itemIndex), displayName);
@@ -35,15 +35,14 @@ export function readUrls(context: IExecuteFunctions, itemIndex: number): string[
 		lines = value.flatMap((entry, position) => {
 			if (typeof entry !== 'string') {
 				throw new InputError(
-					`Invalid URLs: entry ${position} of the list is ${entry === null ? 'null' : typeof entry === 'object' ? 'an object' : `the ${typeof entry} ${String(entry)}`}, not a link`,
+					`Invalid URLs: entry ${position} of the list is ${describeValue(entry)}, not a link`,
 					'When URLs is an expression that returns a list, every entry must be a link as text.',
 				);
 			}
 			return entry.split(/\r?\n/);
 		});
 	} else {
-		const got = value === null || value === undefined ? String(value) : typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`;
-		throw new InputError(`Invalid URLs: expected links as text or a list, got ${got}`, 'Map URLs to a field that holds a link, e.g. {{ $json.link }}.');
+		throw new InputError(`Invalid URLs: expected links as text or a list, got ${describeValue(value)}`, 'Map URLs to a field that holds a link, e.g. {{ $json.link }}.');
 	}
 	const links = lines.map((line) => line.trim()).filter((line) => line !== '');
 	if (links.length === 0) {

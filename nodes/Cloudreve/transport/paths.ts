@@ -28,8 +28,9 @@ function utf8Length(text: string): number {
 	return new TextEncoder().encode(text).length;
 }
 
-function describeValue(value: unknown): string {
-	if (value === null) return 'null';
+/** How a wrong value from an expression is named in messages: "the number 42", "null", "a list". */
+export function describeValue(value: unknown): string {
+	if (value === null || value === undefined) return String(value);
 	if (Array.isArray(value)) return 'a list';
 	return typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`;
 }
