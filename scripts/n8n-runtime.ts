@@ -46,7 +46,7 @@ export function installPackedPackage(userFolder: string): string {
 }
 
 /** `npm run build` and `npm pack` into `outDir`; returns the tarball's path. */
-export function packPackage(outDir: string): string {
+function packPackage(outDir: string): string {
 	mkdirSync(outDir, { recursive: true });
 	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
 	const name = execFileSync('npm', ['pack', '--pack-destination', outDir, '--loglevel=error'], { cwd: REPO, encoding: 'utf8' })
@@ -61,7 +61,7 @@ export function packPackage(outDir: string): string {
  * <user folder>/.n8n/nodes/node_modules/<name>, drop dev, peer and optional dependencies from its
  * package.json (so no second n8n-workflow arrives), and run npm install inside it.
  */
-export function installPackage(tarball: string, userFolder: string): string {
+function installPackage(tarball: string, userFolder: string): string {
 	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(target, { recursive: true });
