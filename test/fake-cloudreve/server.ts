@@ -12,6 +12,9 @@ import http from 'http';
 import https from 'https';
 import type { AddressInfo } from 'net';
 
+import { taskRoutes } from './tasks';
+import { ILLEGAL_NAME, versionAtLeast } from './util';
+
 export type Generation = 'v3' | 'v4';
 
 export interface FakeUser {
@@ -48,7 +51,9 @@ export interface RecordedRequest {
 	path: string;
 	headers: http.IncomingHttpHeaders;
 	body: unknown;
+	/** The body as text; empty for binary bodies (chunk uploads), see bodyLength. */
 	rawBody: string;
+	bodyLength: number;
 }
 
 export type FaultAction =
@@ -73,14 +78,18 @@ export interface Fault {
 	action: FaultAction;
 }
 
-interface Node {
+export interface Node {
 	type: 'folder' | 'file';
 	id: string;
 	name: string;
 	createdAt: string;
+	/** Defaults to createdAt. */
+	updatedAt?: string;
+	/** Files: their bytes (absent = empty). */
+	content?: Buffer;
 }
 
-interface Task {
+export interface Task {
 	id: string;
 	url: string;
 	dst: string;
@@ -88,7 +97,7 @@ interface Task {
 	createdAt: string;
 }
 
-interface Envelope {
+export interface Envelope {
 	code: number;
 	data?: unknown;
 	msg: string;
@@ -96,19 +105,30 @@ interface Envelope {
 	correlation_id?: string;
 }
 
-type Reply = { status?: number; body: Envelope | string; contentType?: string; headers?: Record<string, string | string[]> };
+export type Reply = { status?: number; body: Envelope | string | Buffer; contentType?: string; headers?: Record<string, string | string[]> };
+
+/** One API request as a domain module sees it (path below /api/vN, the caller's account if logged in). */
+export interface RouteContext {
+	server: FakeCloudreve;
+	method: string;
+	/** Below /api/vN, without the query, e.g. "/file/upload/abc/0". */
+	route: string;
+	query: URLSearchParams;
+	/** Parsed JSON body ({} when none). */
+	body: Record<string, unknown>;
+	/** The raw bytes (chunk uploads). */
+	bytes: Buffer;
+	headers: http.IncomingHttpHeaders;
+	/** The logged-in account (cookie on 3.x, bearer token on 4.x), if any. */
+	email?: string;
+}
+
+/** A domain's routes (files, tasks, shares): a reply, or undefined when the route is not its own. */
+export type DomainRouter = (context: RouteContext) => Reply | undefined | Promise<Reply | undefined>;
 
 export const DEMO_USER: FakeUser = { email: 'demo@example.com', password: 'demo-password', nickname: 'demo' };
 
-const ILLEGAL_NAME = /[\\/:*?"<>|]/;
 
-function versionAtLeast(version: string, minimum: string): boolean {
-	const parse = (v: string) => v.split(/[.-]/).slice(0, 3).map((p) => parseInt(p, 10) || 0);
-	const a = parse(version);
-	const b = parse(minimum);
-	for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
-	return true;
-}
 
 function base32Decode(text: string): Buffer {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -200,6 +220,7 @@ export class FakeCloudreve {
 			lifetimeMs: options.lifetimeMs ?? 10 * 60_000,
 		};
 		for (const user of options.users ?? [DEMO_USER]) this.addUser(user);
+		this.domains.push(taskRoutes);
 	}
 
 	// ---------------------------------------------------------------- lifecycle
@@ -292,7 +313,7 @@ export class FakeCloudreve {
 
 	// ---------------------------------------------------------------- plumbing
 
-	private newId(): string {
+	newId(): string {
 		return `id${(this.nextId++).toString(36)}`;
 	}
 
@@ -306,19 +327,19 @@ export class FakeCloudreve {
 		return this.randomState / 0x100000000;
 	}
 
-	private tree(email: string): Map<string, Node> {
+	tree(email: string): Map<string, Node> {
 		return this.trees.get(email.toLowerCase())!;
 	}
 
-	private get atLeast36(): boolean {
+	get atLeast36(): boolean {
 		return this.generation === 'v3' && versionAtLeast(this.version, '3.6.0');
 	}
 
-	private ok(data?: unknown): Reply {
+	ok(data?: unknown): Reply {
 		return { body: data === undefined ? { code: 0, msg: '' } : { code: 0, data, msg: '' } };
 	}
 
-	private fail(code: number, msg: string, extra: Partial<Envelope> = {}): Reply {
+	fail(code: number, msg: string, extra: Partial<Envelope> = {}): Reply {
 		const body: Envelope = { code, msg, ...extra };
 		if (this.generation === 'v4') body.correlation_id = randomUUID();
 		return { body };
@@ -340,7 +361,9 @@ export class FakeCloudreve {
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks).toString('utf8');
+		const bytes = Buffer.concat(chunks);
+		const binary = (req.headers['content-type'] ?? '').includes('octet-stream') || bytes.length > 1_000_000;
+		const rawBody = binary ? '' : bytes.toString('utf8');
 		let body: unknown;
 		let badJson = false;
 		if (rawBody !== '') {
@@ -355,7 +378,7 @@ export class FakeCloudreve {
 			return this.send(res, { status: 404, body: '404 page not found', contentType: 'text/plain' });
 		}
 		const path = fullPath.slice(this.basePath.length);
-		const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, rawBody };
+		const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, rawBody, bodyLength: bytes.length };
 		this.requests.push(record);
 		this.stats.requests++;
 		this.onRequest?.(record, this);
@@ -370,7 +393,7 @@ export class FakeCloudreve {
 		}
 		if (fault && fault.kind !== 'slow' && fault.kind !== 'reset') return this.sendFault(res, fault);
 
-		const reply = badJson ? this.fail(40001, 'JSON marshall error') : this.route(record.method, path, body, req.headers);
+		const reply = badJson && !binary ? this.fail(40001, 'JSON marshall error') : await this.route(record.method, path, binary ? undefined : body, req.headers, bytes);
 		if (fault?.kind === 'reset') {
 			// The request took effect; the reply is lost on the way.
 			res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
@@ -407,7 +430,7 @@ export class FakeCloudreve {
 	}
 
 	private send(res: http.ServerResponse, reply: Reply): void {
-		const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+		const text = typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
 		res.writeHead(reply.status ?? 200, {
 			'content-type': reply.contentType ?? 'application/json; charset=utf-8',
 			'content-length': Buffer.byteLength(text).toString(),
@@ -418,7 +441,10 @@ export class FakeCloudreve {
 
 	// ---------------------------------------------------------------- routing
 
-	private route(method: string, path: string, body: unknown, headers: http.IncomingHttpHeaders): Reply {
+	/** Domain modules (files, tasks, shares) asked in turn for routes the core does not answer. */
+	readonly domains: DomainRouter[] = [];
+
+	private async route(method: string, path: string, body: unknown, headers: http.IncomingHttpHeaders, bytes: Buffer): Promise<Reply> {
 		const [routePath, query = ''] = path.split('?');
 		if (routePath === '/feed.xml') return this.feed();
 		if (!routePath.startsWith('/api/')) {
@@ -433,7 +459,22 @@ export class FakeCloudreve {
 		const route = routePath.slice(prefix.length);
 		const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
 		const reply = this.generation === 'v3' ? this.routeV3(method, route, input, headers) : this.routeV4(method, route, input, headers, new URLSearchParams(query));
-		return reply ?? { status: 404, contentType: 'text/plain', body: '404 page not found' };
+		if (reply) return reply;
+		const context: RouteContext = {
+			server: this,
+			method,
+			route,
+			query: new URLSearchParams(query),
+			body: input,
+			bytes,
+			headers,
+			email: this.generation === 'v3' ? this.v3User(headers) : this.v4User(headers),
+		};
+		for (const domain of this.domains) {
+			const answer = await domain(context);
+			if (answer) return answer;
+		}
+		return { status: 404, contentType: 'text/plain', body: '404 page not found' };
 	}
 
 	private feed(): Reply {
@@ -449,12 +490,12 @@ export class FakeCloudreve {
 
 	// ---------------------------------------------------------------- 3.x
 
-	private v3User(headers: http.IncomingHttpHeaders): string | undefined {
+	v3User(headers: http.IncomingHttpHeaders): string | undefined {
 		const cookie = /(?:^|;\s*)cloudreve-session=([^;]+)/.exec(headers.cookie ?? '')?.[1];
 		return cookie ? this.cookieSessions.get(cookie)?.email : undefined;
 	}
 
-	private loginRequiredV3(): Reply {
+	loginRequiredV3(): Reply {
 		return this.fail(401, this.atLeast36 ? 'Login required' : '未登录');
 	}
 
@@ -503,15 +544,6 @@ export class FakeCloudreve {
 				const email = this.v3User(headers);
 				return email ? this.listV3(email, decodeURIComponent(route.slice('/directory'.length)) || '/') : this.loginRequiredV3();
 			}
-			case 'POST /aria2/url': {
-				const email = this.v3User(headers);
-				return email ? this.aria2UrlV3(email, body) : this.loginRequiredV3();
-			}
-			case 'GET /aria2/downloading': {
-				const email = this.v3User(headers);
-				if (!email) return this.loginRequiredV3();
-				return this.ok(this.tasks.filter((t) => t.owner === email).map((t) => ({ name: t.url, dst: t.dst, status: 0, info: { gid: t.id } })));
-			}
 			default:
 				return undefined;
 		}
@@ -552,12 +584,12 @@ export class FakeCloudreve {
 		return this.ok(this.v3UserJson(user.email));
 	}
 
-	private nameError(name: string): boolean {
+	nameError(name: string): boolean {
 		return name === '' || ILLEGAL_NAME.test(name) || Buffer.byteLength(name) >= 256;
 	}
 
 	/** Go's path.Clean on an absolute path. */
-	private clean(path: string): string[] {
+	clean(path: string): string[] {
 		const out: string[] = [];
 		for (const part of path.split('/')) {
 			if (part === '' || part === '.') continue;
@@ -587,7 +619,7 @@ export class FakeCloudreve {
 		return this.ok();
 	}
 
-	private notFoundV3(msgBefore36: string): Reply {
+	notFoundV3(msgBefore36: string): Reply {
 		return this.atLeast36 ? this.fail(40016, 'Path not exist') : this.fail(404, msgBefore36);
 	}
 
@@ -604,40 +636,16 @@ export class FakeCloudreve {
 		return this.ok({ parent: node.id, objects });
 	}
 
-	private aria2UrlV3(email: string, body: Record<string, unknown>): Reply {
-		const batch = versionAtLeast(this.version, '3.5.3');
-		const urls = body.url;
-		if (batch ? !Array.isArray(urls) : typeof urls !== 'string') return this.fail(40001, 'JSON marshall error');
-		if (typeof body.dst !== 'string' || body.dst === '') return this.fail(40001, this.atLeast36 ? 'Dst cannot be empty' : '目标路径不能为空');
-		if (!this.options.groupAllowsRemoteDownload) return this.fail(40007, this.atLeast36 ? '' : '当前用户组无法进行此操作');
-		const list = batch ? (urls as unknown[]).map(String) : [urls as string];
-		if (batch && list.length > this.options.aria2BatchSize) return this.fail(40015, this.atLeast36 ? '' : '超出批量离线下载数量限制');
-		const dst = body.dst;
-		const folder = this.tree(email).get(dst);
-		if (!dst.startsWith('/') || (dst !== '/' && dst.endsWith('/')) || !folder || folder.type !== 'folder') {
-			return this.atLeast36 ? this.fail(40016, '') : this.fail(404, '存放路径不存在');
-		}
-		const results = list.map((url) => {
-			if (this.options.aria2 === 'noNode') return { code: 50005, msg: this.atLeast36 ? 'Failed to get Aria2 instance' : 'Aria2 实例获取失败' };
-			const failure = this.failingUrls.get(url);
-			if (failure !== undefined) return { code: failure, msg: this.atLeast36 ? 'Failed to create task' : '任务创建失败' };
-			this.tasks.push({ id: randomBytes(8).toString('hex'), url, dst, owner: email, createdAt: new Date().toISOString() });
-			return { code: 0, msg: '' };
-		});
-		if (batch) return this.ok(results);
-		return results[0].code === 0 ? this.ok() : this.fail(results[0].code, results[0].msg);
-	}
-
 	// ---------------------------------------------------------------- 4.x
 
-	private v4User(headers: http.IncomingHttpHeaders): string | undefined {
+	v4User(headers: http.IncomingHttpHeaders): string | undefined {
 		const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
 		const entry = token ? this.accessTokens.get(token) : undefined;
 		if (!entry || entry.expires < Date.now()) return undefined;
 		return entry.email;
 	}
 
-	private loginRequiredV4(): Reply {
+	loginRequiredV4(): Reply {
 		return this.fail(401, 'Login required');
 	}
 
@@ -701,14 +709,6 @@ export class FakeCloudreve {
 				return authed((email) => this.ok(this.v4UserJson(email)));
 			case 'POST /file/create':
 				return authed((email) => this.createFileV4(email, body));
-			case 'POST /workflow/download':
-				return authed((email) => this.downloadV4(email, body));
-			case 'GET /workflow':
-				return authed((email) => {
-					const size = Number(query.get('page_size'));
-					if (!query.get('category') || !(size >= 10 && size <= 100)) return this.fail(40001, 'Parameter error');
-					return this.ok({ tasks: this.tasks.filter((t) => t.owner === email).map((t) => this.taskJson(t)), pagination: { page: 0, page_size: size } });
-				});
 			default:
 				return undefined;
 		}
@@ -731,7 +731,7 @@ export class FakeCloudreve {
 	}
 
 	/** Parses a File URI like Go's url.Parse + path.Clean: a raw "?" or "#" ends the path. */
-	private parseUri(uri: unknown): { names: string[] } | 'unknown' | 'invalidName' {
+	parseUri(uri: unknown): { names: string[] } | 'unknown' | 'invalidName' {
 		if (typeof uri !== 'string' || !uri.startsWith('cloudreve://')) return 'unknown';
 		const rest = uri.slice('cloudreve://'.length).split(/[?#]/)[0];
 		const [filesystem, ...segments] = rest.split('/');
@@ -755,7 +755,7 @@ export class FakeCloudreve {
 		return { names };
 	}
 
-	private fileJson(names: string[], node: Node) {
+	fileJson(names: string[], node: Node) {
 		return {
 			type: node.type === 'folder' ? 1 : 0,
 			id: node.id,
@@ -792,45 +792,5 @@ export class FakeCloudreve {
 			}
 		}
 		return this.ok(this.fileJson(names, tree.get(target)!));
-	}
-
-	private taskJson(task: Task) {
-		return {
-			id: task.id,
-			status: 'queued',
-			type: 'remote_download',
-			created_at: task.createdAt,
-			updated_at: task.createdAt,
-			summary: { phase: '', props: { download: null, dst: task.dst, failed: 0, src: '', src_str: task.url } },
-		};
-	}
-
-	private downloadV4(email: string, body: Record<string, unknown>): Reply {
-		if (!this.options.groupAllowsRemoteDownload) return this.fail(40007, 'Group not allowed to download files');
-		const src = body.src;
-		if (!Array.isArray(src) || src.length === 0) return this.fail(40001, 'No source files');
-		const parsed = this.parseUri(body.dst);
-		if (typeof parsed === 'string') return this.fail(40001, 'Invalid destination');
-		const dst = `/${parsed.names.join('/')}`;
-		if (!this.tree(email).has(dst)) return this.fail(40016, 'Invalid destination');
-		if (src.length > this.options.aria2BatchSize) return this.fail(40015, 'Too many URLs');
-		const failures: Record<string, unknown> = {};
-		const created: Task[] = [];
-		for (const url of src.map(String)) {
-			const code = this.failingUrls.get(url);
-			if (code !== undefined) {
-				failures[url] = { code, msg: 'Failed to create download task', correlation_id: randomUUID() };
-				continue;
-			}
-			const task = { id: this.newId(), url, dst: body.dst as string, owner: email, createdAt: new Date().toISOString() };
-			this.tasks.push(task);
-			created.push(task);
-		}
-		const failed = Object.keys(failures);
-		if (failed.length > 0) {
-			const msg = failed.length === 1 ? 'Failed to create download task' : 'One or more operation failed';
-			return this.fail(40081, msg, { aggregated_error: failures });
-		}
-		return this.ok(created.map((task) => this.taskJson(task)));
 	}
 }
