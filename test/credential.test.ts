@@ -102,6 +102,21 @@ describe('Test button of the Cloudreve API credential', () => {
 		});
 	});
 
+	test.each([
+		[502, 'Bad Gateway'],
+		[503, 'Service Unavailable'],
+		[504, 'Gateway Timeout'],
+	])('a proxy whose Cloudreve is down (HTML %i pages) is reported as down, not as a wrong URL', async (status, reason) => {
+		await withServer({ version: '3.8.3' }, async ({ server, store }) => {
+			server.faults.push({ action: { kind: 'status', status } });
+			const result = await testCredential(store);
+			expect(result.status).toBe('Error');
+			expect(result.message).toBe(`${server.url} (or the proxy in front of it) answered HTTP ${status} ${reason.replace(/ /g, '\u00a0')}: Cloudreve behind it may be down or restarting`);
+			expect(result.message).not.toContain('does not look like');
+			expect(server.stats.loginAttempts).toBe(0);
+		});
+	});
+
 	test('tells a wrong path (plain-text 404) from a Cloudreve server', async () => {
 		await withServer({ version: '4.0.0', basePath: '/cloudreve' }, async ({ server, store }) => {
 			store.data.serverUrl = `http://127.0.0.1:${server.port}/wrong`;

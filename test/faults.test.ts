@@ -19,7 +19,7 @@ describe('Faulty replies to Cloudreve 3.8.3 requests', () => {
 		[{ kind: 'html' as const }, /^Got a web page instead of Cloudreve's API at http:\/\/127\.0\.0\.1:\d+\/api\/v3\/aria2\/url \(HTTP 200\)/],
 		[{ kind: 'text' as const, body: 'OK' }, /^The reply at http:\/\/127\.0\.0\.1:\d+\/api\/v3\/aria2\/url is not Cloudreve's API \(HTTP 200\)/],
 		[{ kind: 'empty' as const }, /^The server sent an empty reply at .*\/api\/v3\/aria2\/url \(HTTP 200\)/],
-		[{ kind: 'status' as const, status: 502 }, /^The server answered HTTP 502 at .*\/api\/v3\/aria2\/url/],
+		[{ kind: 'status' as const, status: 502 }, /^The server answered HTTP 502 Bad\u00a0Gateway at .*\/api\/v3\/aria2\/url/],
 		[{ kind: 'status' as const, status: 413 }, /^The server refused the request as too large \(HTTP 413\)/],
 		[{ kind: 'status' as const, status: 404, body: '404 page not found', contentType: 'text/plain' }, /^No Cloudreve API at .*\/api\/v3\/aria2\/url \(HTTP 404\)/],
 	])('Add Offline Download gets %j: its own message, and the request is not sent twice', async (action, message) => {
@@ -76,7 +76,7 @@ describe('Faulty replies to Cloudreve 3.8.3 requests', () => {
 			await warm(store);
 			server.faults.push({ path: MKDIR, method: 'PUT', action: { kind: 'status', status: 503 } });
 			const error = await failureOf(runNode({ store, parameters: createFolder('/never') }));
-			expect(error.message).toMatch(/^The server answered HTTP 503 at .*\/api\/v3\/directory \[item 0\]$/);
+			expect(error.message).toMatch(/^The server answered HTTP 503 Service\u00a0Unavailable at .*\/api\/v3\/directory \[item 0\]$/);
 			expect(server.requestsTo('/directory', 'PUT').filter((r) => (r.body as { path: string }).path === '/never')).toHaveLength(3);
 		});
 	});
@@ -139,5 +139,19 @@ describe('Unreachable servers', () => {
 		const error = await failureOf(runNode({ store, parameters: createFolder('/x') }));
 		expect(error.message).toBe('Unknown host cloudreve.invalid [item 0]');
 		expect(error.description).toContain('Check the host name in the Server URL');
+	});
+});
+
+describe('Cloudreve stopped behind a proxy', () => {
+	test.each(['3.8.3', '4.0.0'])('on %s, the node says the server answered HTTP 502 Bad Gateway and may be down, naming the item', async (version) => {
+		await withServer({ version }, async ({ server, store }) => {
+			server.faults.push({ action: { kind: 'status', status: 502 } });
+			const error = await failureOf(runNode({ store, parameters: createFolder('/Downloads') }));
+			expect(error.message).toBe(`${server.url} (or the proxy in front of it) answered HTTP 502 Bad\u00a0Gateway: Cloudreve behind it may be down or restarting [item 0]`);
+			expect(error.description).toContain('Check that Cloudreve is running');
+			// Both API roots were asked, each three times (retries with backoff), and nothing else.
+			expect(server.requestsTo('/site/ping')).toHaveLength(6);
+			expect(server.stats.loginAttempts).toBe(0);
+		});
 	});
 });

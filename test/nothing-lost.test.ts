@@ -6,7 +6,7 @@ import { runNode } from './harness/n8n';
 import { addDownload, rssItems, withServer } from './harness/scenario';
 
 const KNOWN_FAILURES = [
-	/^The server answered HTTP 502 at /,
+	/^The server answered HTTP 502 Bad\u00a0Gateway at /,
 	/^Got a web page instead of Cloudreve's API at /,
 	/^The connection to 127\.0\.0\.1:\d+ was closed before the reply was complete/,
 ];

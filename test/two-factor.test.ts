@@ -2,7 +2,7 @@
 import { DEMO_USER, FakeCloudreve } from './fake-cloudreve/server';
 import { CredentialStore, runNode, testCredential } from './harness/n8n';
 import { createFolder } from './harness/scenario';
-import { decodeBase32Secret, totpCode } from '../nodes/Cloudreve/transport/totp';
+import { decodeBase32Secret, totpCode } from '../nodes/Cloudreve/transport/core/totp';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
 

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../transport/paths';
-import { DEFAULT_TIMEOUT_MS } from '../transport/protocol';
+import { DEFAULT_TIMEOUT_MS } from '../transport/client';
 
 export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout',

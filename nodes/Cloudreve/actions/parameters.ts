@@ -2,7 +2,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { FolderPath } from '../transport/paths';
-import { parseUrl } from '../transport/protocol';
 import { InputError, describeValue, parseFolderPath } from '../transport/paths';
 
 export function readFolderPath(context: IExecuteFunctions, name: string, displayName: string, itemIndex: number): FolderPath {
@@ -10,6 +9,14 @@ export function readFolderPath(context: IExecuteFunctions, name: string, display
 }
 
 const SCHEMES = new Set(['http:', 'https:', 'ftp:']);
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
 
 function checkLink(link: string): void {
 	if (/^magnet:\?/i.test(link)) return;

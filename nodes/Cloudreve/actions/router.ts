@@ -7,7 +7,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CloudreveClient } from '../transport/client';
 import { readTimeoutMs } from './common.descriptions';
-import { CloudreveError } from '../transport/errors';
+import { CloudreveError } from '../transport/contract';
 import { InputError } from '../transport/paths';
 import * as folder from './folder/Folder.resource';
 import * as offlineDownload from './offlineDownload/OfflineDownload.resource';

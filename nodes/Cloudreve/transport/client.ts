@@ -1,7 +1,8 @@
 /**
  * One CloudreveClient per execution: it reads the credential once, detects the server at most
  * once, and sends every request through n8n's httpRequestWithAuthentication, so logins happen
- * in the credential's preAuthentication and the session is stored by n8n.
+ * in the credential's preAuthentication and the session is stored by n8n. It implements the
+ * Transport that the generations' folders use, and hands operations their generation's API.
  *
  * Cloudreve reports an expired session as HTTP 200 {"code":401}, which n8n (≤ 2.41) does not
  * recognise; it only refreshes on HTTP 401. So on a body 401 we hand n8n our credential data with
@@ -9,32 +10,30 @@
  * request again. Should n8n learn to refresh on body codes, `isSessionRejected` is the one place
  * to hand that over.
  */
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
-import { CloudreveError, describeCode } from './errors';
-import type { CodeContext } from './errors';
-import type { Envelope, RetryPolicy, SendRequest, ServerInfo } from './protocol';
-import { DEFAULT_TIMEOUT_MS, apiRoot, call, detectServer, normalizeServerUrl } from './protocol';
+import type { CloudreveApi } from './contract';
+import type { CodeContext } from './core/errors';
+import { CloudreveError, describeCode } from './core/errors';
+import type { Envelope, RetryPolicy, SendRequest } from './core/http';
+import { DEFAULT_TIMEOUT_MS, apiRoot, asCloudreveError, call, detectServer, normalizeServerUrl, requestOptions } from './core/http';
+import type { ServerInfo } from './core/server';
+import type { ApiRequest, Transport } from './core/transport';
 import type { FolderPath } from './paths';
-import type { CreatedFolder, UrlResult } from './results';
-import { failedResults } from './results';
 import { apiVersionSetting, sessionOwner, storedServer, withTlsSetting } from './session';
-import { V3Api } from './v3';
-import { V4Api } from './v4';
+import { V3Api } from './v3/api';
+import { V4Api } from './v4/api';
 
 export const CREDENTIAL_TYPE = 'cloudreveApi';
 
-/** 40015: more links than the user group allows in one request (or too many running downloads). */
-const BATCH_TOO_LARGE = 40015;
+export { DEFAULT_TIMEOUT_MS };
 
-/** What each generation implements; operations only talk to this. */
-export interface CloudreveApi {
-	createFolder(folder: FolderPath, options: { errorIfExists: boolean }): Promise<CreatedFolder>;
-	addOfflineDownloads(urls: string[], destination: FolderPath): Promise<UrlResult[]>;
-}
+/** The n8n contexts a client works in: node executions, list searches (pickers) and polls. */
+export type ClientContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 interface Connection {
 	server: ServerInfo;
+	serverUrl: string;
 	root: string;
 	api: CloudreveApi;
 }
@@ -43,8 +42,10 @@ function isSessionRejected(envelope: Envelope): boolean {
 	return envelope.code === 401;
 }
 
-export class CloudreveClient {
+export class CloudreveClient implements Transport {
 	private connection?: Promise<Connection>;
+
+	private connected?: Connection;
 
 	private credentials: ICredentialDataDecryptedObject = {};
 
@@ -57,12 +58,25 @@ export class CloudreveClient {
 	/** Per-request timeout; the router sets it from the item's Timeout option. */
 	timeoutMs = DEFAULT_TIMEOUT_MS;
 
-	constructor(private readonly context: IExecuteFunctions) {}
+	constructor(private readonly context: ClientContext) {}
 
 	/** The generation's API, connecting on first use. A failed connection fails every later call alike. */
 	async api(): Promise<CloudreveApi> {
 		this.connection ??= this.connect();
 		return (await this.connection).api;
+	}
+
+	get server(): ServerInfo {
+		return this.live().server;
+	}
+
+	get serverUrl(): string {
+		return this.live().serverUrl;
+	}
+
+	private live(): Connection {
+		if (this.connected === undefined) throw new CloudreveError('Not connected to Cloudreve yet', { kind: 'config' });
+		return this.connected;
 	}
 
 	private async connect(): Promise<Connection> {
@@ -83,8 +97,10 @@ export class CloudreveClient {
 				sessionFor: sessionOwner(this.credentials),
 			});
 		}
-		const api = server.generation === 'v3' ? new V3Api(this, server) : new V4Api(this, server);
-		return { server, root: apiRoot(serverUrl, server.generation), api };
+		const api = server.generation === 'v3' ? new V3Api(this) : new V4Api(this);
+		const connection = { server, serverUrl, root: apiRoot(serverUrl, server.generation), api };
+		this.connected = connection;
+		return connection;
 	}
 
 	private async send(options: IHttpRequestOptions, retry: RetryPolicy) {
@@ -109,14 +125,13 @@ export class CloudreveClient {
 	}
 
 	/**
-	 * Sends one API request (path below /api/vN) and returns the envelope, whatever its code.
 	 * A rejected session is renewed once (the request was refused, so sending it again is safe);
 	 * a second rejection in a row is an error. `retry` says whether transient failures may be
 	 * sent again (see RetryPolicy).
 	 */
-	async request(method: IHttpRequestOptions['method'], path: string, body?: IDataObject, retry: RetryPolicy = 'always'): Promise<Envelope> {
+	async request({ method, path, body, headers, retry = 'always' }: ApiRequest): Promise<Envelope> {
 		const { root, server } = await this.connection!;
-		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body };
+		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body, headers };
 		let envelope = await this.send(options, retry);
 		if (isSessionRejected(envelope)) {
 			this.credentials.session = '';
@@ -129,37 +144,28 @@ export class CloudreveClient {
 		return envelope;
 	}
 
-	/** The error for a non-zero envelope, in words for what the request was for. */
-	async failure(envelope: Envelope, context: CodeContext): Promise<CloudreveError> {
-		const { server } = await this.connection!;
-		const { message, description } = describeCode(envelope.code, server, context, envelope.msg);
+	failure(envelope: Envelope, context: CodeContext): CloudreveError {
+		const { message, description } = describeCode(envelope.code, this.server, context, envelope.msg);
 		return new CloudreveError(message, { description, kind: 'api', cloudreveCode: envelope.code });
 	}
 
-	/**
-	 * Adds links in requests the user group accepts. Its limit on links per request (40015) is not
-	 * known up front, so a refused request is split in halves; a refused request queued nothing,
-	 * so no link is ever added twice. Once split, every part keeps its own results: a part that
-	 * fails never hides the links other parts queued. A single link refused with 40015 means the
-	 * group's running-download limit is reached, so the links after it are not sent.
-	 */
-	async inBatchesThatFit(urls: string[], add: (part: string[]) => Promise<UrlResult[]>): Promise<UrlResult[]> {
-		let limitReached: CloudreveError | undefined;
-		const sendPart = async (part: string[], split: boolean): Promise<UrlResult[]> => {
-			if (limitReached) return failedResults(part, limitReached, false);
-			return await add(part).catch(async (error: unknown) => {
-				if (!(error instanceof CloudreveError)) throw error;
-				if (error.cloudreveCode === BATCH_TOO_LARGE && part.length > 1) {
-					const half = Math.ceil(part.length / 2);
-					return [...(await sendPart(part.slice(0, half), true)), ...(await sendPart(part.slice(half), true))];
-				}
-				// Before any split, the request as a whole failed: the operation reports that.
-				if (!split) throw error;
-				if (error.cloudreveCode === BATCH_TOO_LARGE) limitReached = error;
-				return failedResults(part, error, true);
-			});
-		};
-		return await sendPart(urls, false);
+	async openStream(url: string): Promise<IN8nHttpFullResponse> {
+		const absolute = /^https?:\/\//i.test(url) ? url : `${new URL(this.serverUrl).origin}${url.startsWith('/') ? '' : '/'}${url}`;
+		return await this.external({ method: 'GET', url: absolute, encoding: 'stream', json: false });
+	}
+
+	async external(options: IHttpRequestOptions): Promise<IN8nHttpFullResponse> {
+		const tls = this.credentials.allowUnauthorizedCerts === true ? { skipSslCertificateValidation: true } : {};
+		return (await this.context.helpers
+			.httpRequest({
+				...requestOptions({ json: false, ...options }),
+				...tls,
+				timeout: options.timeout ?? this.timeoutMs,
+				abortSignal: 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal() : undefined,
+			})
+			.catch((error: unknown) => {
+				throw asCloudreveError(error, options.url);
+			})) as IN8nHttpFullResponse;
 	}
 
 	/** Creates `folder` (and its parents) once per execution, however many items name it. */

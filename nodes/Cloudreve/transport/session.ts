@@ -9,9 +9,20 @@
  */
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { CloudreveError } from './errors';
-import type { ApiVersionSetting, Generation, SendRequest, ServerInfo } from './protocol';
-import { SESSION_COOKIE, apiRoot, detectServer, logIn, normalizeServerUrl } from './protocol';
+import { CloudreveError } from './core/errors';
+import type { SendRequest } from './core/http';
+import { apiRoot, detectServer, normalizeServerUrl } from './core/http';
+import type { LoginInput } from './core/login';
+import type { ApiVersionSetting, Generation, ServerInfo } from './core/server';
+import * as v3 from './v3/session';
+import * as v4 from './v4/session';
+
+/** Each generation's login and session header. */
+const dialects = { v3, v4 };
+
+async function logIn(send: SendRequest, serverUrl: string, server: ServerInfo, input: LoginInput): Promise<string> {
+	return await dialects[server.generation].logIn(send, serverUrl, server, input);
+}
 
 export interface StoredSession {
 	[key: string]: string;
@@ -86,10 +97,7 @@ export function applySession(credentials: ICredentialDataDecryptedObject, option
 	const generation = credentials.serverGeneration;
 	const session = typeof credentials.session === 'string' ? credentials.session : '';
 	const headers = { ...(options.headers ?? {}) };
-	if (session !== '') {
-		if (generation === 'v3') headers.Cookie = `${SESSION_COOKIE}=${session}`;
-		if (generation === 'v4') headers.Authorization = `Bearer ${session}`;
-	}
+	if (session !== '' && (generation === 'v3' || generation === 'v4')) Object.assign(headers, dialects[generation].sessionHeaders(session));
 	const result: IHttpRequestOptions = { ...options, headers };
 	if (credentials.allowUnauthorizedCerts === true) result.skipSslCertificateValidation = true;
 	if (options.baseURL === undefined && options.url.startsWith('/') && (generation === 'v3' || generation === 'v4')) {

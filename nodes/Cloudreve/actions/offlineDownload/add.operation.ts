@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CloudreveClient } from '../../transport/client';
-import type { UrlResult } from '../../transport/results';
-import { CloudreveError } from '../../transport/errors';
+import type { UrlResult } from '../../transport/contract';
+import { CloudreveError } from '../../transport/contract';
 import type { FolderPath } from '../../transport/paths';
 import { formatPath } from '../../transport/paths';
 import { timeoutOption } from '../common.descriptions';

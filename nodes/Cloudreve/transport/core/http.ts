@@ -1,23 +1,13 @@
 /**
  * Cloudreve's wire protocol, named once: server URL, API roots, the {code,data,msg} envelope,
- * version detection and login. Both the credential (preAuthentication) and the node's transport
- * use it; nothing here knows about n8n items or parameters.
+ * sending with retries, and version detection. Both generations' folders and the credential use
+ * it; nothing here knows about n8n items or parameters, or about one generation's endpoints.
  */
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { CloudreveError, describeCode, describeNetworkFailure } from './errors';
-import { decodeBase32Secret, totpCode } from './totp';
-import { hasOldErrorCodes } from './versions';
-
-export type Generation = 'v3' | 'v4';
-export type ApiVersionSetting = 'auto' | Generation;
-
-export interface ServerInfo {
-	generation: Generation;
-	/** What /site/ping answered, e.g. "3.8.3" or "4.0.0-pro". */
-	version: string;
-}
+import { CloudreveError, describeNetworkFailure } from './errors';
+import type { ApiVersionSetting, Generation, ServerInfo } from './server';
 
 export interface Envelope {
 	code: number;
@@ -29,8 +19,6 @@ export interface Envelope {
 
 /** n8n's httpRequest, or the authenticated variant, asked for the full response. */
 export type SendRequest = (options: IHttpRequestOptions) => Promise<IN8nHttpFullResponse>;
-
-export const SESSION_COOKIE = 'cloudreve-session';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -120,6 +108,16 @@ function headerValue(headers: IDataObject | undefined, name: string): string {
 	return typeof value === 'string' ? value : '';
 }
 
+/**
+ * "HTTP 502 Bad Gateway": the status with its reason phrase, as a proxy's error page names it.
+ * The reason's spaces are no-break spaces: n8n replaces any error message that contains the
+ * words "bad gateway" with its own generic text, which would hide ours in the credential test.
+ */
+export function httpStatusText(response: IN8nHttpFullResponse): string {
+	const reason = typeof response.statusMessage === 'string' ? response.statusMessage.trim().replace(/\s+/g, '\u00a0') : '';
+	return `HTTP ${response.statusCode}${reason ? ` ${reason}` : ''}`;
+}
+
 function looksLikeHtml(text: string, contentType: string): boolean {
 	return contentType.includes('html') || /^\s*<(!doctype|html|head|body)/i.test(text);
 }
@@ -154,7 +152,8 @@ export function readEnvelope(response: IN8nHttpFullResponse, url: string): Envel
 		});
 	}
 	if (status >= 500) {
-		throw new CloudreveError(`The server answered HTTP ${status} at ${url}`, {
+		throw new CloudreveError(`The server answered ${httpStatusText(response)} at ${url}`, {
+			httpStatusText: httpStatusText(response),
 			description: 'Cloudreve or a proxy in front of it failed. Check that Cloudreve is running and look at its log; retry later.',
 			kind: 'http',
 			httpStatus: status,
@@ -246,12 +245,23 @@ async function ping(send: SendRequest, serverUrl: string, generation: Generation
 export async function detectServer(send: SendRequest, serverUrl: string, setting: ApiVersionSetting): Promise<ServerInfo> {
 	const candidates: Generation[] = setting === 'auto' ? ['v4', 'v3'] : [setting];
 	let lastError: CloudreveError | undefined;
+	let serverError: CloudreveError | undefined;
 	for (const generation of candidates) {
 		const answer = await ping(send, serverUrl, generation);
 		if (!(answer instanceof CloudreveError)) return answer;
 		// Unreachable is final: the other generation lives on the same host.
 		if (answer.kind === 'network') throw answer;
+		if (answer.kind === 'http' && (answer.httpStatus ?? 0) >= 500) serverError ??= answer;
 		lastError = answer;
+	}
+	// A 502/503/504 page means the URL reached a server (or a proxy) whose backend failed: the URL
+	// is probably right and Cloudreve is down, which is not what "not a Cloudreve server" says.
+	if (serverError !== undefined) {
+		throw new CloudreveError(`${serverUrl} (or the proxy in front of it) answered ${serverError.httpStatusText}: Cloudreve behind it may be down or restarting`, {
+			description: 'Check that Cloudreve is running (its service or container, and its log) and that the proxy points at the right port, then retry. The Server URL itself is probably right.',
+			kind: 'http',
+			httpStatus: serverError.httpStatus,
+		});
 	}
 	const tried = candidates.map((g) => `/api/${g}/site/ping`).join(' and ');
 	const forced = setting === 'auto' ? '' : `, and whether the server really runs Cloudreve ${setting === 'v3' ? '3.x' : '4.x'} (API Version in the credential)`;
@@ -261,142 +271,3 @@ export async function detectServer(send: SendRequest, serverUrl: string, setting
 	});
 }
 
-export interface LoginInput {
-	email: string;
-	password: string;
-	/** Base32 TOTP secret, for accounts with two-factor authentication. */
-	totpSecret?: string;
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
-function checkLoginInput({ email, password }: LoginInput): void {
-	if (typeof email !== 'string' || !EMAIL.test(email.trim())) {
-		throw new CloudreveError('The credential\'s Email is not an email address', {
-			description: 'Cloudreve logs in with the account\'s email address. Enter it in the Cloudreve credential.',
-			kind: 'config',
-		});
-	}
-	if (typeof password !== 'string' || password.length < 4) {
-		throw new CloudreveError('The credential\'s Password is empty or shorter than 4 characters', {
-			description: 'Enter the password of the Cloudreve account in the credential.',
-			kind: 'config',
-		});
-	}
-}
-
-function sessionCookieFrom(response: IN8nHttpFullResponse): string | undefined {
-	const raw = (response.headers as IDataObject | undefined)?.['set-cookie'];
-	const cookies = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : [];
-	for (const cookie of cookies) {
-		const pair = cookie.split(';')[0].trim();
-		if (pair.startsWith(`${SESSION_COOKIE}=`)) return pair.slice(SESSION_COOKIE.length + 1);
-	}
-	return undefined;
-}
-
-/**
- * Tells "wrong captcha" from "wrong password" on 3.x before 3.6, where both are 40001. (3.6+ and
- * 4.x answer a missing captcha with their own code, 40026/40027, so no look is needed there.)
- */
-async function loginCaptchaEnabledV3(send: SendRequest, serverUrl: string): Promise<boolean> {
-	const config = await call(send, { method: 'GET', url: `${apiRoot(serverUrl, 'v3')}/site/config` }).then(
-		({ envelope }) => (envelope.data ?? {}) as IDataObject,
-		() => ({}) as IDataObject,
-	);
-	return config.loginCaptcha === true;
-}
-
-function loginFailed(server: ServerInfo, envelope: Envelope): CloudreveError {
-	const { message, description } = describeCode(envelope.code, server, 'login', envelope.msg);
-	return new CloudreveError(message, { description, cloudreveCode: envelope.code, kind: 'login' });
-}
-
-function currentTotp(secret: string): string {
-	return totpCode(decodeBase32Secret(secret), Date.now());
-}
-
-function twoFactorRejected(server: ServerInfo, envelope: Envelope): CloudreveError {
-	const { message, description } = describeCode(envelope.code, server, 'twoFactor', envelope.msg);
-	return new CloudreveError(message, { description, cloudreveCode: envelope.code, kind: 'login' });
-}
-
-/** 3.x: the 2FA code goes to /user/2fa with the cookie of the pending login. */
-async function completeTwoFactorV3(send: SendRequest, serverUrl: string, server: ServerInfo, pendingCookie: string, secret: string): Promise<string> {
-	const { envelope, response } = await call(send, {
-		method: 'POST',
-		url: `${apiRoot(serverUrl, 'v3')}/user/2fa`,
-		body: { code: currentTotp(secret) },
-		headers: { Cookie: `${SESSION_COOKIE}=${pendingCookie}` },
-	});
-	if (envelope.code !== 0) throw twoFactorRejected(server, envelope);
-	return sessionCookieFrom(response) ?? pendingCookie;
-}
-
-/** 4.x: the 2FA code goes to /session/token/2fa with the session id from the 203 reply. */
-async function completeTwoFactorV4(send: SendRequest, serverUrl: string, server: ServerInfo, sessionId: string, secret: string): Promise<Envelope> {
-	const { envelope } = await call(send, {
-		method: 'POST',
-		url: `${apiRoot(serverUrl, 'v4')}/session/token/2fa`,
-		body: { otp: currentTotp(secret), session_id: sessionId },
-	});
-	if (envelope.code !== 0) throw twoFactorRejected(server, envelope);
-	return envelope;
-}
-
-function accessTokenOf(envelope: Envelope): string {
-	const token = ((envelope.data as IDataObject | undefined)?.token as IDataObject | undefined)?.access_token;
-	if (typeof token !== 'string' || token === '') {
-		throw new CloudreveError('Login succeeded but the server returned no access token', { kind: 'login' });
-	}
-	return token;
-}
-
-/**
- * Logs in and returns the session: the `cloudreve-session` cookie value on 3.x, the access token on
- * 4.x. Completes two-factor login when the credential has the TOTP secret. Errors name the cause
- * (wrong password per 3.x code era, 2FA, captcha, banned account).
- */
-export async function logIn(send: SendRequest, serverUrl: string, server: ServerInfo, input: LoginInput): Promise<string> {
-	checkLoginInput(input);
-	const email = input.email.trim();
-	const isV3 = server.generation === 'v3';
-	const { envelope, response } = isV3
-		? await call(send, {
-				method: 'POST',
-				url: `${apiRoot(serverUrl, 'v3')}/user/session`,
-				body: { userName: email, Password: input.password, captchaCode: '' },
-			})
-		: await call(send, {
-				method: 'POST',
-				url: `${apiRoot(serverUrl, 'v4')}/session/token`,
-				body: { email, password: input.password },
-			});
-
-	if (envelope.code === 203 && input.totpSecret) {
-		if (isV3) {
-			const pending = sessionCookieFrom(response);
-			if (!pending) throw new CloudreveError('Cloudreve asked for a 2FA code but set no session cookie', { kind: 'login' });
-			return await completeTwoFactorV3(send, serverUrl, server, pending, input.totpSecret);
-		}
-		return accessTokenOf(await completeTwoFactorV4(send, serverUrl, server, String(envelope.data ?? ''), input.totpSecret));
-	}
-	if (envelope.code === 0) {
-		if (!isV3) return accessTokenOf(envelope);
-		const cookie = sessionCookieFrom(response);
-		if (!cookie) {
-			throw new CloudreveError('Login succeeded but the server set no cloudreve-session cookie', {
-				description: 'A proxy in front of Cloudreve may strip Set-Cookie headers. Check its configuration.',
-				kind: 'login',
-			});
-		}
-		return cookie;
-	}
-	// 40001 on 3.x before 3.6 is wrong password *or* wrong captcha; ask the site which.
-	if (envelope.code === 40001 && hasOldErrorCodes(server)) {
-		if (await loginCaptchaEnabledV3(send, serverUrl)) {
-			throw loginFailed(server, { code: 40026 });
-		}
-	}
-	throw loginFailed(server, envelope);
-}

@@ -5,8 +5,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ApplicationError } from 'n8n-workflow';
 
-import type { ServerInfo } from './protocol';
-import { hasOldErrorCodes, wrongPasswordIs401 } from './versions';
+import type { ServerInfo } from './server';
+import { hasOldErrorCodes, wrongPasswordIs401 } from './server';
 
 export type ErrorKind =
 	| 'config' // the credential or a parameter is wrong; nothing was sent
@@ -23,6 +23,8 @@ export interface CloudreveErrorOptions {
 	/** Cloudreve's code. Not named `code`: n8n's credential test shows `cause.code` instead of the message. */
 	cloudreveCode?: number;
 	httpStatus?: number;
+	/** "HTTP 502 Bad Gateway". */
+	httpStatusText?: string;
 	/** Network failures where the request never reached the server (safe to send again). */
 	notSent?: boolean;
 	/** Sending again cannot help (an untrusted certificate stays untrusted). */
@@ -39,6 +41,8 @@ export class CloudreveError extends ApplicationError {
 
 	readonly httpStatus?: number;
 
+	readonly httpStatusText?: string;
+
 	readonly notSent: boolean;
 
 	readonly permanent: boolean;
@@ -53,6 +57,7 @@ export class CloudreveError extends ApplicationError {
 		this.kind = options.kind;
 		this.cloudreveCode = options.cloudreveCode;
 		this.httpStatus = options.httpStatus;
+		this.httpStatusText = options.httpStatusText ?? (options.httpStatus === undefined ? undefined : `HTTP ${options.httpStatus}`);
 		this.notSent = options.notSent ?? false;
 		this.permanent = options.permanent ?? false;
 		this.details = options.details;

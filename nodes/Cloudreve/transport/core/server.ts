@@ -1,8 +1,15 @@
 /**
- * Cloudreve 3.x changed payloads and codes between minor versions; these predicates name each
- * change point once (doc §1, §2.1, §4.1, §5.1).
+ * Which Cloudreve answers: its generation and version, and the 3.x change points, each named
+ * once (doc §1, §2.1, §4.1, §5.1). Imports nothing, so every other module may use it.
  */
-import type { ServerInfo } from './protocol';
+export type Generation = 'v3' | 'v4';
+export type ApiVersionSetting = 'auto' | Generation;
+
+export interface ServerInfo {
+	generation: Generation;
+	/** What /site/ping answered, e.g. "3.8.3" or "4.0.0-pro". */
+	version: string;
+}
 
 /** Numeric compare of dotted versions; suffixes such as "-pro" or "-beta1" are ignored. */
 export function versionAtLeast(version: string, minimum: string): boolean {

@@ -1,0 +1,104 @@
+/**
+ * What operations see: the domain types, in the node's output field names, and the API that
+ * each generation's folder implements (v3/, v4/). Nothing here knows an endpoint.
+ */
+import type { FolderPath } from './paths';
+
+export { CloudreveError } from './core/errors';
+
+/** A path in the drive as a list of names; [] is the root. Files and folders alike. */
+export type DrivePath = FolderPath;
+
+export type EntryType = 'file' | 'folder';
+
+/** A file or folder, the same shape on both generations. */
+export interface Entry {
+	[key: string]: string | number | boolean | undefined;
+	name: string;
+	/** Full path, "/a/b". */
+	path: string;
+	type: EntryType;
+	size: number;
+	/** ISO 8601. */
+	createdAt: string;
+	updatedAt: string;
+	id: string;
+	/** 4.x only: the cloudreve://my URI. */
+	uri?: string;
+}
+
+export interface CreatedFolder {
+	[key: string]: string | undefined;
+	path: string;
+	id?: string;
+	uri?: string;
+	name?: string;
+}
+
+/** One URL of an Add Offline Download item, as the node outputs it. */
+export interface UrlResult {
+	[key: string]: string | number | undefined;
+	url: string;
+	status: 'queued' | 'failed';
+	taskId?: string;
+	error?: string;
+	code?: number;
+}
+
+/** One page of a listing; `next` continues it (an opaque token), absent on the last page. */
+export interface Page<T> {
+	items: T[];
+	next?: string;
+}
+
+export interface ListOptions {
+	type: EntryType | 'any';
+	/** Entries wanted at most; the generation picks its page size from it. */
+	limit: number;
+	next?: string;
+}
+
+/** The bytes of a file to upload, read in pieces so that large files never sit in memory. */
+export interface UploadSource {
+	size: number;
+	mimeType: string;
+	/** The bytes in order, in pieces of any size (`pieceSize` is a hint); callable once. */
+	read(pieceSize: number): Promise<AsyncIterable<Buffer>>;
+}
+
+/** What to do when the target name exists: fail, overwrite it, or leave it and skip. */
+export type ConflictRule = 'error' | 'replace' | 'skip';
+
+export interface UploadedFile extends Entry {
+	skipped?: boolean;
+}
+
+/** A file's bytes as a stream, to hand to n8n's binary store. */
+export interface FileDownload {
+	entry: Entry;
+	/** A readable stream of the file's bytes. */
+	body: AsyncIterable<Buffer>;
+	mimeType?: string;
+}
+
+export interface CloudreveApi {
+	createFolder(folder: FolderPath, options: { errorIfExists: boolean }): Promise<CreatedFolder>;
+	addOfflineDownloads(urls: string[], destination: FolderPath): Promise<UrlResult[]>;
+
+	/** The entry at `path`; a clear error when there is none. */
+	getEntry(path: DrivePath): Promise<Entry>;
+	listFolder(folder: FolderPath, options: ListOptions): Promise<Page<Entry>>;
+	/** Entries whose name contains `query`, anywhere below `folder`, each with its real path. */
+	search(query: string, folder: FolderPath, options: ListOptions): Promise<Page<Entry>>;
+
+	upload(folder: FolderPath, name: string, source: UploadSource, options: { conflict: ConflictRule }): Promise<UploadedFile>;
+	download(file: Entry): Promise<FileDownload>;
+
+	copy(entry: Entry, destination: FolderPath): Promise<Entry>;
+	move(entry: Entry, destination: FolderPath): Promise<Entry>;
+	rename(entry: Entry, newName: string): Promise<Entry>;
+	/** 4.x moves to the trash unless `permanent`; 3.x has no trash and always deletes. */
+	remove(entry: Entry, options: { permanent: boolean }): Promise<void>;
+	/** An absolute, shareable URL to the file's bytes. */
+	getDirectLink(file: Entry): Promise<string>;
+}
