@@ -35,29 +35,29 @@ export function describeValue(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`;
 }
 
-function checkName(name: string): void {
+function checkName(name: string, noun = 'folder name'): void {
 	if (name === '.' || name === '..') {
 		throw new InputError(`the segment "${name}" is not allowed`, 'Write the full path from the root without "." or "..", e.g. /Downloads/2026.');
 	}
 	const illegal = ILLEGAL_CHARACTERS.exec(name);
 	if (illegal) {
 		throw new InputError(
-			`the folder name "${name}" contains "${illegal[0]}", which Cloudreve does not allow`,
-			'Folder names must not contain \\ / : * ? " < > |. Replace the character, e.g. with an expression such as {{ $json.title.replace(/[\\\\/:*?"<>|]/g, "_") }}.',
+			`the ${noun} "${name}" contains "${illegal[0]}", which Cloudreve does not allow`,
+			`${noun === 'folder name' ? 'Folder names' : 'Names'} must not contain \\ / : * ? " < > |. Replace the character, e.g. with an expression such as {{ $json.title.replace(/[\\\\/:*?"<>|]/g, "_") }}.`,
 		);
 	}
 	if (CONTROL_CHARACTERS.test(name)) {
-		throw new InputError(`the folder name "${JSON.stringify(name).slice(1, -1)}" contains a control character (such as a line break)`);
+		throw new InputError(`the ${noun} "${JSON.stringify(name).slice(1, -1)}" contains a control character (such as a line break)`);
 	}
 	const bytes = utf8Length(name);
 	if (bytes > MAX_NAME_BYTES) {
 		throw new InputError(
-			`the folder name "${name.slice(0, 40)}…" is ${bytes} bytes long; Cloudreve allows at most ${MAX_NAME_BYTES} bytes per name`,
+			`the ${noun} "${name.slice(0, 40)}…" is ${bytes} bytes long; Cloudreve allows at most ${MAX_NAME_BYTES} bytes per name`,
 			'Shorten the name. In UTF-8 a CJK character takes 3 bytes, so about 85 of them fit.',
 		);
 	}
 	if (/\s$/.test(name)) {
-		throw new InputError(`the folder name "${name}" ends with a space`, 'Cloudreve 3.x strips trailing spaces from new folders and then cannot find them again. Remove the space.');
+		throw new InputError(`the ${noun} "${name}" ends with a space`, 'Cloudreve 3.x strips trailing spaces from new folders and then cannot find them again. Remove the space.');
 	}
 }
 
@@ -89,7 +89,7 @@ function parse(value: unknown): FolderPath {
 		throw new InputError(`"${text}" is not an absolute path`, `Folder paths start at the root with "/", e.g. /${text}`);
 	}
 	const names = text.split('/').filter((name) => name !== '');
-	names.forEach(checkName);
+	names.forEach((name) => checkName(name));
 	return names;
 }
 
@@ -101,4 +101,34 @@ export function formatPath(folder: FolderPath): string {
 /** The 4.x File URI of a folder in the user's own drive. */
 export function toFileUri(folder: FolderPath): string {
 	return `cloudreve://my${folder.map((name) => `/${encodeURIComponent(name)}`).join('')}`;
+}
+
+/**
+ * Parses the absolute path of a file or folder that must exist (not the root): "/a/b.txt" →
+ * ["a", "b.txt"]. Same tolerance and checks as folder paths.
+ */
+export function parseEntryPath(value: unknown, field: string): FolderPath {
+	const names = parseFolderPath(value, field);
+	if (names.length === 0) {
+		throw new InputError(`Invalid ${field}: the root folder "/" cannot be used here`, 'Enter the path of a file or folder below the root, e.g. /Downloads/report.pdf.');
+	}
+	return names;
+}
+
+/** A single file or folder name (Rename's New Name, Upload's File Name). */
+export function parseName(value: unknown, field: string): string {
+	if (typeof value !== 'string') throw new InputError(`Invalid ${field}: expected a name, got ${describeValue(value)}`);
+	const name = value.trim();
+	if (name === '') throw new InputError(`Invalid ${field}: the name is empty`);
+	try {
+		checkName(name, 'name');
+	} catch (error) {
+		throw prefixed(error, field);
+	}
+	return name;
+}
+
+/** The folder that holds `path`, and the entry's own name. */
+export function splitPath(path: FolderPath): { parent: FolderPath; name: string } {
+	return { parent: path.slice(0, -1), name: path[path.length - 1] ?? '' };
 }

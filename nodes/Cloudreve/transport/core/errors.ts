@@ -65,7 +65,19 @@ export class CloudreveError extends ApplicationError {
 }
 
 /** What the request was for: some codes mean different things in different places. */
-export type CodeContext = 'login' | 'twoFactor' | 'createFolder' | 'addDownload' | 'request';
+export type CodeContext =
+	| 'login'
+	| 'twoFactor'
+	| 'createFolder'
+	| 'addDownload'
+	| 'request'
+	/** Reading a folder or an entry (list, get, search). */
+	| 'read'
+	| 'upload'
+	| 'download'
+	/** Copy, move, rename, delete. */
+	| 'change'
+	| 'directLink';
 
 interface Text {
 	message: string;
@@ -124,6 +136,7 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			if (context === 'twoFactor') return TWO_FACTOR_SESSION_LOST;
 			if (hasOldErrorCodes(server)) {
 				if (context === 'addDownload') return destinationMissing();
+				if (context !== 'request' && context !== 'createFolder') return PATH_MISSING;
 				return { message: 'The path does not exist', description: 'Check the path; folders are written like /Downloads/2026.' };
 			}
 			return { message: 'Not found on the Cloudreve server' };
@@ -137,7 +150,10 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			if (context === 'createFolder') {
 				return { message: 'A file or folder with this name already exists', description: 'Choose another name, or turn off "Error If Exists" to accept an existing folder.' };
 			}
-			return { message: 'An object with this name already exists' };
+			if (context === 'upload') {
+				return { message: 'A file with this name already exists in the folder', description: 'Set Options → If the File Exists to "Replace" or "Skip", or give the file another name.' };
+			}
+			return { message: 'A file or folder with this name already exists at the destination', description: 'Rename or remove the existing one first, or choose another destination or name.' };
 		case 40007:
 			return {
 				message: context === 'addDownload' ? 'This account\'s user group may not use offline download' : 'This account\'s user group may not do this',
@@ -150,6 +166,7 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			};
 		case 40016:
 			if (context === 'addDownload') return destinationMissing();
+			if (context === 'read' || context === 'download' || context === 'change' || context === 'directLink') return PATH_MISSING;
 			return { message: 'A parent folder does not exist', description: 'Check the path.' };
 		case 40017:
 			return { message: 'This Cloudreve account is banned', description: 'Ask the Cloudreve admin to unban it.' };
@@ -172,6 +189,33 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			return context === 'addDownload'
 				? { message: 'The downloader (aria2) refused to create the task', description: 'Check the link, and the aria2 settings and log of the Cloudreve node.' }
 				: { message: 'Cloudreve could not complete the operation' };
+		case 40006:
+			return { message: 'The storage policy refused the upload', description: 'The folder\'s storage policy changed or is not usable by this account; an admin can check the user group\'s storage policy.' };
+		case 40011:
+		case 400011:
+			return { message: 'The upload session expired or is unknown', description: 'Run the item again; the node starts a new upload.' };
+		case 40012:
+		case 400012:
+			return { message: 'Cloudreve refused a chunk out of order', description: 'Run the item again. If it keeps happening, please report it with the server version.' };
+		case 40013:
+		case 400013:
+			return { message: 'Cloudreve refused a chunk of the wrong size', description: 'A proxy may change request bodies. Please report it with the server version.' };
+		case 40014:
+			return { message: 'This account\'s user group may not create direct links (or not for this many files)', description: 'An admin can allow direct (source) links for the group in the Cloudreve dashboard.' };
+		case 40044:
+			return { message: 'The file does not exist', description: 'Check the path.' };
+		case 40049:
+			return { message: 'The file is larger than the storage policy allows', description: 'An admin can raise the maximum file size of the storage policy, or upload a smaller file.' };
+		case 40050:
+			return { message: 'The storage policy does not allow this file extension', description: 'Rename the file to an allowed extension, or ask an admin to allow it in the storage policy.' };
+		case 40054:
+			return { message: 'A file with this name is being uploaded right now', description: 'Wait for the other upload to finish (or cancel it in Cloudreve), then run the item again.' };
+		case 40074:
+			return { message: 'Too many files in one request', description: 'Send fewer files at once.' };
+		case 40077:
+			return { message: 'This is a folder, not a file', description: 'Choose a file.' };
+		case 40078:
+			return { message: 'The file is in the trash', description: 'Restore it in Cloudreve first.' };
 		case 40051:
 			return { message: 'Not enough storage space left on the Cloudreve account', description: 'Free some space or ask an admin for more capacity.' };
 		case 40052:
@@ -196,6 +240,11 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			return undefined;
 	}
 }
+
+const PATH_MISSING: Text = {
+	message: 'The file or folder does not exist',
+	description: 'Check the path; paths are written like /Downloads/report.pdf. A previous node may have moved or renamed it.',
+};
 
 function destinationMissing(): Text {
 	return {
