@@ -150,8 +150,7 @@ export class CloudreveClient implements Transport {
 	}
 
 	async openStream(url: string): Promise<IN8nHttpFullResponse> {
-		const absolute = /^https?:\/\//i.test(url) ? url : `${new URL(this.serverUrl).origin}${url.startsWith('/') ? '' : '/'}${url}`;
-		return await this.external({ method: 'GET', url: absolute, encoding: 'stream', json: false });
+		return await this.external({ method: 'GET', url, encoding: 'stream', json: false });
 	}
 
 	async external(options: IHttpRequestOptions): Promise<IN8nHttpFullResponse> {

@@ -4,8 +4,12 @@
  */
 import type { CloudreveApi } from '../contract';
 import type { Transport } from '../core/transport';
+import { copy, move, remove, rename } from './changes';
 import { addOfflineDownloads } from './downloads';
+import { getEntry, listFolder, search } from './entries';
 import { createFolder } from './folders';
+import { getDirectLink } from './links';
+import { download, upload } from './transfer';
 
 export class V3Api implements CloudreveApi {
 	constructor(private readonly transport: Transport) {}
@@ -14,27 +18,24 @@ export class V3Api implements CloudreveApi {
 
 	addOfflineDownloads: CloudreveApi['addOfflineDownloads'] = async (urls, destination) => await addOfflineDownloads(this.transport, urls, destination);
 
-	getEntry: CloudreveApi['getEntry'] = async () => notYet();
+	getEntry: CloudreveApi['getEntry'] = async (path) => await getEntry(this.transport, path);
 
-	listFolder: CloudreveApi['listFolder'] = async () => notYet();
+	listFolder: CloudreveApi['listFolder'] = async (folder, options) => await listFolder(this.transport, folder, options);
 
-	search: CloudreveApi['search'] = async () => notYet();
+	search: CloudreveApi['search'] = async (query, folder, options) => await search(this.transport, query, folder, options);
 
-	upload: CloudreveApi['upload'] = async () => notYet();
+	upload: CloudreveApi['upload'] = async (folder, name, source, options) => await upload(this.transport, folder, name, source, options);
 
-	download: CloudreveApi['download'] = async () => notYet();
+	download: CloudreveApi['download'] = async (file) => await download(this.transport, file);
 
-	copy: CloudreveApi['copy'] = async () => notYet();
+	copy: CloudreveApi['copy'] = async (entry, destination) => await copy(this.transport, entry, destination);
 
-	move: CloudreveApi['move'] = async () => notYet();
+	move: CloudreveApi['move'] = async (entry, destination) => await move(this.transport, entry, destination);
 
-	rename: CloudreveApi['rename'] = async () => notYet();
+	rename: CloudreveApi['rename'] = async (entry, newName) => await rename(this.transport, entry, newName);
 
-	remove: CloudreveApi['remove'] = async () => notYet();
+	// 3.x has no trash: every delete is permanent.
+	remove: CloudreveApi['remove'] = async (entry) => await remove(this.transport, entry);
 
-	getDirectLink: CloudreveApi['getDirectLink'] = async () => notYet();
-}
-
-function notYet(): never {
-	throw new Error('not implemented yet');
+	getDirectLink: CloudreveApi['getDirectLink'] = async (file) => await getDirectLink(this.transport, file);
 }
