@@ -83,7 +83,7 @@ async function uploadThroughServer(transport: Transport, folder: FolderPath, nam
 	const created = await transport.request({ method: 'POST', path: '/file/create', body: { path: formatPath([...folder, name]) } });
 	if (created.code !== 0) throw transport.failure(created, 'upload');
 	const file = await getEntry(transport, [...folder, name]);
-	try {
+	const fill = async () => {
 		const body = await wholeBody(await source.read(source.size || 1));
 		const reply = await transport.request({
 			method: 'PUT',
@@ -92,10 +92,12 @@ async function uploadThroughServer(transport: Transport, folder: FolderPath, nam
 			headers: { 'Content-Type': OCTET_STREAM, 'Content-Length': String(body.length) },
 		});
 		if (reply.code !== 0) throw transport.failure(reply, 'upload');
-	} catch (error) {
+	};
+	// No empty file is left behind.
+	await fill().catch(async (error: unknown) => {
 		await remove(transport, file).catch(() => undefined);
 		throw error;
-	}
+	});
 }
 
 async function uploadWithSession(transport: Transport, folder: FolderPath, name: string, source: UploadSource, listing: FolderListing): Promise<void> {
@@ -114,7 +116,7 @@ async function uploadWithSession(transport: Transport, folder: FolderPath, name:
 		completeUrl: typeof session.completeURL === 'string' ? session.completeURL : undefined,
 		chunkSize: Number(session.chunkSize ?? 0),
 	};
-	try {
+	const send = async (): Promise<void> => {
 		switch (policy?.type ?? 'local') {
 			case 'local':
 				return await uploadChunks(transport, sessionId, effectiveChunkSize(provider.chunkSize, source.size), source);
@@ -137,10 +139,12 @@ async function uploadWithSession(transport: Transport, folder: FolderPath, name:
 				await cancelSession(transport, sessionId);
 				return await uploadThroughServer(transport, folder, name, source);
 		}
-	} catch (error) {
+	};
+	// A failed upload leaves no session and no placeholder behind.
+	await send().catch(async (error: unknown) => {
 		await cancelSession(transport, sessionId);
 		throw error;
-	}
+	});
 }
 
 async function cancelSession(transport: Transport, sessionId: string): Promise<void> {
