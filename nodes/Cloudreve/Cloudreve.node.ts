@@ -1,9 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as file from './actions/file/File.resource';
 import * as folder from './actions/folder/Folder.resource';
 import * as offlineDownload from './actions/offlineDownload/OfflineDownload.resource';
 import { router } from './actions/router';
+import { searchFolders } from './methods/listSearch';
 
 export class Cloudreve implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,9 +13,11 @@ export class Cloudreve implements INodeType {
 		name: 'cloudreve',
 		icon: { light: 'file:../../icons/cloudreve.svg', dark: 'file:../../icons/cloudreve.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: folder parameters are a folder picker (1 keeps plain text paths for saved workflows).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create folders and add offline downloads on a self-hosted Cloudreve drive (3.x and 4.x)',
+		description: 'Manage files, folders and offline downloads on a self-hosted Cloudreve drive (3.x and 4.x)',
 		defaults: { name: 'Cloudreve' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -26,15 +30,19 @@ export class Cloudreve implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'File', value: 'file' },
 					{ name: 'Folder', value: 'folder' },
 					{ name: 'Offline Download', value: 'offlineDownload' },
 				],
 				default: 'offlineDownload',
 			},
+			...file.description,
 			...folder.description,
 			...offlineDownload.description,
 		],
 	};
+
+	methods = { listSearch: { searchFolders } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

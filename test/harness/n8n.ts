@@ -8,7 +8,9 @@
  * the caller says the credential expired, or when testing; its output is merged into the stored
  * data; a function `authenticate` is called as is. The end-to-end suite runs the real CLI.
  */
+import { Container } from '@n8n/di';
 import type {
+	IBinaryData,
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialType,
@@ -24,7 +26,7 @@ import type {
 	Logger,
 } from 'n8n-workflow';
 import { ICredentialsHelper, LoggerProxy, Workflow } from 'n8n-workflow';
-import { ExecuteContext, RoutingNode } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
 
 import { CloudreveApi } from '../../credentials/CloudreveApi.credentials';
 import { Cloudreve } from '../../nodes/Cloudreve/Cloudreve.node';
@@ -174,23 +176,77 @@ export interface RunOptions {
 	parameters: Record<string, unknown>;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** 1: plain text folder paths (saved workflows); 1.1: the folder picker. */
+	typeVersion?: number;
 }
 
-/** One execution of the Cloudreve node: what n8n's workflow runner does for a node, minus the graph. */
-export async function runNode({ store, parameters, items = [{ json: {} }], continueOnFail = false }: RunOptions): Promise<INodeExecutionData[]> {
+let binaryStore: Promise<BinaryDataService> | undefined;
+
+/** n8n's binary data service in filesystem mode, below the test run's user folder (as n8n 2.x by default). */
+export async function binaryDataService(): Promise<BinaryDataService> {
+	binaryStore ??= (async () => {
+		const service = Container.get(BinaryDataService);
+		await service.init();
+		return service;
+	})();
+	return await binaryStore;
+}
+
+function executeContext(store: CredentialStore, node: INode, items: INodeExecutionData[]): ExecuteContext {
+	const workflow = new Workflow({ id: 'wf-test', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypes({ [NODE_TYPE]: new Cloudreve() }) });
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
+	return new ExecuteContext(workflow, node, additionalData(store), 'manual', emptyRunData(), 0, items, { main: [items] }, executeData, []);
+}
+
+/** A file in n8n's binary store (with an id, streamed on read), as a previous node would output it. */
+export async function storedBinary(bytes: Buffer, fileName: string, mimeType = 'application/octet-stream'): Promise<IBinaryData> {
+	await binaryDataService();
+	const node: INode = { id: 'bin', name: 'Binary', type: NODE_TYPE, typeVersion: 1.1, position: [0, 0], parameters: {} };
+	const context = executeContext(new CredentialStore({}), node, [{ json: {} }]);
+	return await context.helpers.prepareBinaryData(bytes, fileName, mimeType);
+}
+
+/** A file carried in the item itself (base64, no id): n8n 1.x's default in-memory mode. */
+export function inlineBinary(bytes: Buffer, fileName: string, mimeType = 'application/octet-stream'): IBinaryData {
+	return { data: bytes.toString('base64'), fileName, mimeType, fileSize: String(bytes.length) } as IBinaryData;
+}
+
+/** The bytes of an output binary, read back from n8n's store. */
+export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
+	const service = await binaryDataService();
+	return await service.getAsBuffer(binary);
+}
+
+/** The folder picker's list, as the editor asks for it (n8n's LoadOptionsContext). */
+export async function searchFolders(store: CredentialStore, filter?: string, paginationToken?: string) {
 	const node: INode = {
 		id: 'node-cloudreve',
 		name: 'Cloudreve',
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: 1.1,
+		position: [0, 0],
+		parameters: { resource: 'file', operation: 'upload' },
+		credentials: { cloudreveApi: { id: store.id, name: store.name } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypes({ [NODE_TYPE]: new Cloudreve() }) });
+	const context = new LoadOptionsContext(workflow, node, additionalData(store), 'parameters.folder');
+	return await new Cloudreve().methods.listSearch.searchFolders.call(context, filter, paginationToken);
+}
+
+/** One execution of the Cloudreve node: what n8n's workflow runner does for a node, minus the graph. */
+export async function runNode({ store, parameters, items = [{ json: {} }], continueOnFail = false, typeVersion = 1 }: RunOptions): Promise<INodeExecutionData[]> {
+	await binaryDataService();
+	const node: INode = {
+		id: 'node-cloudreve',
+		name: 'Cloudreve',
+		type: NODE_TYPE,
+		typeVersion,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
 		credentials: { cloudreveApi: { id: store.id, name: store.name } },
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
-	const workflow = new Workflow({ id: 'wf-test', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypes({ [NODE_TYPE]: new Cloudreve() }) });
-	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
-	const context = new ExecuteContext(workflow, node, additionalData(store), 'manual', emptyRunData(), 0, items, { main: [items] }, executeData, []);
+	const context = executeContext(store, node, items);
 	const result = await new Cloudreve().execute.call(context);
 	return result[0];
 }

@@ -2,19 +2,21 @@
  * Runs the chosen operation once per item. One CloudreveClient serves the whole execution, so the
  * server is detected and logged in to at most once, however many items arrive.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CloudreveClient } from '../transport/client';
 import { readTimeoutMs } from './common.descriptions';
 import { CloudreveError } from '../transport/contract';
 import { InputError } from '../transport/paths';
+import * as file from './file/File.resource';
 import * as folder from './folder/Folder.resource';
 import * as offlineDownload from './offlineDownload/OfflineDownload.resource';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number, client: CloudreveClient) => Promise<IDataObject>;
+type Operation = (this: IExecuteFunctions, itemIndex: number, client: CloudreveClient) => Promise<INodeExecutionData[]>;
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
+	file: file.operations,
 	folder: folder.operations,
 	offlineDownload: offlineDownload.operations,
 };
@@ -52,8 +54,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			client.timeoutMs = readTimeoutMs(this, itemIndex);
-			const json = await run.call(this, itemIndex, client);
-			output.push({ json, pairedItem: { item: itemIndex } });
+			const results = await run.call(this, itemIndex, client);
+			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (caught) {
 			const error = toNodeError(this, caught as Error, itemIndex);
 			if (!this.continueOnFail()) throw error;

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { CloudreveClient } from '../../transport/client';
 import { timeoutOption } from '../common.descriptions';
 import { readFolderPath } from '../parameters';
+import { single } from '../entries';
 
 const showOnlyForCreate = { show: { resource: ['folder'], operation: ['create'] } };
 
@@ -38,9 +39,9 @@ export const description: INodeProperties[] = [
 ];
 
 /** Create Directory: PUT /directory (3.x) or POST /file/create (4.x). */
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: CloudreveClient): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: CloudreveClient): Promise<INodeExecutionData[]> {
 	const folder = readFolderPath(this, 'path', 'Path', itemIndex);
 	const { errorIfExists = false } = this.getNodeParameter('options', itemIndex, {}) as { errorIfExists?: boolean };
 	const api = await client.api();
-	return await api.createFolder(folder, { errorIfExists });
+	return single(await api.createFolder(folder, { errorIfExists }));
 }

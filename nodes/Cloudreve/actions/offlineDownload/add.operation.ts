@@ -1,12 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { CloudreveClient } from '../../transport/client';
 import type { UrlResult } from '../../transport/contract';
 import { CloudreveError } from '../../transport/contract';
 import type { FolderPath } from '../../transport/paths';
 import { formatPath } from '../../transport/paths';
-import { timeoutOption } from '../common.descriptions';
-import { readFolderPath, readUrls } from '../parameters';
+import { folderParameter, readFolder, timeoutOption } from '../common.descriptions';
+import { single } from '../entries';
+import { readUrls } from '../parameters';
 
 const showOnlyForAdd = { show: { resource: ['offlineDownload'], operation: ['add'] } };
 
@@ -22,16 +23,13 @@ export const description: INodeProperties[] = [
 		description: 'Links for the server to download: http, https, ftp or magnet, one per line. An expression may also return a list.',
 		displayOptions: showOnlyForAdd,
 	},
-	{
-		displayName: 'Destination',
+	...folderParameter({
 		name: 'destination',
-		type: 'string',
-		default: '/',
-		required: true,
-		placeholder: 'e.g. /Downloads/RSS',
+		displayName: 'Destination',
 		description: 'Absolute path of the folder the files go to',
-		displayOptions: showOnlyForAdd,
-	},
+		resource: 'offlineDownload',
+		operations: ['add'],
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -76,9 +74,9 @@ function explainFailure(error: unknown, urls: string[], destination: FolderPath)
 }
 
 /** Add Offline Download: POST /aria2/url (3.x) or POST /workflow/download (4.x). */
-export async function execute(this: IExecuteFunctions, itemIndex: number, client: CloudreveClient): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: CloudreveClient): Promise<INodeExecutionData[]> {
 	const urls = readUrls(this, itemIndex);
-	const destination = readFolderPath(this, 'destination', 'Destination', itemIndex);
+	const destination = readFolder(this, 'destination', 'Destination', itemIndex);
 	const { createDestination = true } = this.getNodeParameter('options', itemIndex, {}) as { createDestination?: boolean };
 	const api = await client.api();
 	if (createDestination && destination.length > 0) await client.ensureFolder(destination);
@@ -97,5 +95,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			details: result,
 		});
 	}
-	return result;
+	return single(result);
 }

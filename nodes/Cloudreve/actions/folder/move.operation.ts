@@ -1,0 +1,12 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { CloudreveClient } from '../../transport/client';
+import { destinationParameter, optionsCollection, pathParameter } from '../common.descriptions';
+import { moveEntry } from '../entries';
+
+export const description: INodeProperties[] = [pathParameter('folder', ['move'], 'folder'), ...destinationParameter('folder', 'move'), optionsCollection('folder', ['move'])];
+
+/** Move: PATCH /object (3.x) or POST /file/move (4.x); outputs the moved folder. */
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: CloudreveClient): Promise<INodeExecutionData[]> {
+	return await moveEntry(this, itemIndex, client, 'folder');
+}
