@@ -66,7 +66,7 @@ describe.each(VERSIONS)('Create Directory on Cloudreve %s', (version) => {
 
 	test('a file with the same name is an error, even without Error If Exists', async () => {
 		await withServer({ version }, async ({ store, server }) => {
-			server.addFile('/Downloads/movie.mkv', DEMO_USER.email);
+			server.addFile('/Downloads/movie.mkv', '', DEMO_USER.email);
 			const error = await failureOf(runNode({ store, parameters: createFolder('/Downloads/movie.mkv') }));
 			expect(error.message).toBe(
 				`A file or folder with this name already exists (Cloudreve code 40004: ${

@@ -6,14 +6,27 @@
  *
  * It counts logins and version probes, records every request, and has switches for 2FA, captcha,
  * aria2 failures and transport faults (HTML pages, 5xx, slow replies, dropped connections).
+ *
+ * This file is the core (users, logins, envelope, faults, routing, sending). The domains live in
+ * their own modules: files-v3.ts / files-v4.ts (listing, download, delete/move/copy/rename, direct
+ * links, search), uploads.ts (upload sessions and chunks), providers.ts (fake S3, OneDrive, slave),
+ * storage.ts (the shared files model), tasks.ts (offline downloads).
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'crypto';
 import http from 'http';
 import https from 'https';
 import type { AddressInfo } from 'net';
 
+import { filesV3Routes } from './files-v3';
+import { fileResponse, filesV4Routes } from './files-v4';
+import { providerRoutes } from './providers';
+import type { DownloadTicket, Node, StoragePolicyType, StreamBody, TrashEntry, UploadSession } from './storage';
+import { contentOf, quotaSizeOf, sha256Of, Signer, sizeOf } from './storage';
 import { taskRoutes } from './tasks';
+import { isRawBodyRoute, uploadRoutes } from './uploads';
 import { ILLEGAL_NAME, versionAtLeast } from './util';
+
+export type { Node, StoragePolicyType, StreamBody, UploadSession } from './storage';
 
 export type Generation = 'v3' | 'v4';
 
@@ -43,6 +56,24 @@ export interface FakeCloudreveOptions {
 	lifetimeMs?: number;
 	/** Serve HTTPS with this key and certificate (e.g. a self-signed one made by the test). */
 	tls?: { key: string; cert: string };
+	/** The group's storage policy type (wave2 §2.1/§2.2 tables); default 'local'. */
+	storagePolicy?: StoragePolicyType;
+	/** Policy chunk size in bytes (default 25 MiB); 0 = the whole file in one chunk. */
+	chunkSize?: number;
+	/** Policy max_size in bytes (40049 above it); 0 = unlimited. */
+	maxFileSize?: number;
+	/** Every user's quota in bytes (40051 above it); default 1 TiB. */
+	quotaBytes?: number;
+	/** Policy file_type / allowed_suffix without dots, e.g. ['txt','jpg'] (40050 otherwise); empty = all. */
+	allowedExtensions?: string[];
+	/** 4.x setting max_page_size: larger page_size values are clamped to it; default 2000. */
+	maxPageSize?: number;
+	/** 3.x: the policy allows origin (direct) links; 4.x: the group may create them. Default true. */
+	directLinks?: boolean;
+	/** 4.x setting maxEditSize: the limit of PUT /file/content (40049 above it); default 50 MiB. */
+	maxEditSize?: number;
+	/** 4.x storage_policy.relay: uploads go through Cloudreve in one chunk whatever the policy type. */
+	relay?: boolean;
 }
 
 export interface RecordedRequest {
@@ -78,17 +109,6 @@ export interface Fault {
 	action: FaultAction;
 }
 
-export interface Node {
-	type: 'folder' | 'file';
-	id: string;
-	name: string;
-	createdAt: string;
-	/** Defaults to createdAt. */
-	updatedAt?: string;
-	/** Files: their bytes (absent = empty). */
-	content?: Buffer;
-}
-
 export interface Task {
 	id: string;
 	url: string;
@@ -105,7 +125,8 @@ export interface Envelope {
 	correlation_id?: string;
 }
 
-export type Reply = { status?: number; body: Envelope | string | Buffer; contentType?: string; headers?: Record<string, string | string[]> };
+/** `body` may be a StreamBody: a known length sent part by part (big downloads are never copied into one Buffer). */
+export type Reply = { status?: number; body: Envelope | string | Buffer | StreamBody; contentType?: string; headers?: Record<string, string | string[]> };
 
 /** One API request as a domain module sees it (path below /api/vN, the caller's account if logged in). */
 export interface RouteContext {
@@ -116,14 +137,19 @@ export interface RouteContext {
 	query: URLSearchParams;
 	/** Parsed JSON body ({} when none). */
 	body: Record<string, unknown>;
-	/** The raw bytes (chunk uploads). */
+	/** The raw bytes (chunk uploads), concatenated on first use. */
 	bytes: Buffer;
+	/** The raw bytes as they arrived, without a copy (big uploads). */
+	parts: Buffer[];
 	headers: http.IncomingHttpHeaders;
 	/** The logged-in account (cookie on 3.x, bearer token on 4.x), if any. */
 	email?: string;
 }
 
-/** A domain's routes (files, tasks, shares): a reply, or undefined when the route is not its own. */
+/**
+ * A domain's routes (files, tasks, shares): a reply, or undefined when the route is not its own.
+ * External routers (fake S3, OneDrive, slave) get the whole path below the base path as `route`.
+ */
 export type DomainRouter = (context: RouteContext) => Reply | undefined | Promise<Reply | undefined>;
 
 export const DEMO_USER: FakeUser = { email: 'demo@example.com', password: 'demo-password', nickname: 'demo' };
@@ -218,9 +244,19 @@ export class FakeCloudreve {
 			aria2BatchSize: options.aria2BatchSize ?? 100,
 			accessTokenTtlMs: options.accessTokenTtlMs ?? 3_600_000,
 			lifetimeMs: options.lifetimeMs ?? 10 * 60_000,
+			storagePolicy: options.storagePolicy ?? 'local',
+			chunkSize: options.chunkSize ?? 25 * 1024 * 1024,
+			maxFileSize: options.maxFileSize ?? 0,
+			quotaBytes: options.quotaBytes ?? 1024 ** 4,
+			allowedExtensions: options.allowedExtensions ?? [],
+			maxPageSize: options.maxPageSize ?? 2000,
+			directLinks: options.directLinks ?? true,
+			maxEditSize: options.maxEditSize ?? 50 * 1024 * 1024,
+			relay: options.relay ?? false,
 		};
 		for (const user of options.users ?? [DEMO_USER]) this.addUser(user);
-		this.domains.push(taskRoutes);
+		this.domains.push(filesV3Routes, filesV4Routes, uploadRoutes, taskRoutes);
+		this.externalRoutes.push(providerRoutes);
 	}
 
 	// ---------------------------------------------------------------- lifecycle
@@ -283,20 +319,101 @@ export class FakeCloudreve {
 		this.accessTokens.clear();
 	}
 
-	/** Puts a file at `path` (parents must exist or are created as folders). */
-	addFile(path: string, email = DEMO_USER.email): void {
+	/** Puts a file at `path` (missing parents are created as folders); replaces what was there. */
+	addFile(path: string, content: string | Buffer = '', email = DEMO_USER.email): Node {
+		const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+		return this.putNode(path, email, { type: 'file', chunks: bytes.length > 0 ? [bytes] : [] });
+	}
+
+	/**
+	 * Puts a file of `size` bytes whose content is a deterministic pattern, generated when served:
+	 * a 1 GiB file costs no memory. Compare downloads with sha256(path).
+	 */
+	addPatternFile(path: string, size: number, email = DEMO_USER.email): Node {
+		return this.putNode(path, email, { type: 'file', pattern: { size, seed: Math.imul(this.nextId, 2654435761) >>> 0 } });
+	}
+
+	/** Creates the folder and its missing parents. */
+	addFolder(path: string, email = DEMO_USER.email): Node {
+		const existing = this.entry(path, email);
+		return existing?.type === 'folder' ? existing : this.putNode(path, email, { type: 'folder' });
+	}
+
+	private putNode(path: string, email: string, fields: Partial<Node> & { type: Node['type'] }): Node {
 		const names = path.split('/').filter(Boolean);
 		const tree = this.tree(email);
+		const now = new Date().toISOString();
 		for (let i = 1; i < names.length; i++) {
 			const folder = `/${names.slice(0, i).join('/')}`;
-			if (!tree.has(folder)) tree.set(folder, { type: 'folder', id: this.newId(), name: names[i - 1], createdAt: new Date().toISOString() });
+			if (!tree.has(folder)) tree.set(folder, { type: 'folder', id: this.newId(), name: names[i - 1], createdAt: now });
 		}
-		tree.set(`/${names.join('/')}`, { type: 'file', id: this.newId(), name: names[names.length - 1], createdAt: new Date().toISOString() });
+		const node: Node = { id: this.newId(), name: names[names.length - 1] ?? '', createdAt: now, ...fields };
+		if (fields.type === 'file') node.entityId = this.newId();
+		tree.set(`/${names.join('/')}`, node);
+		return node;
+	}
+
+	/** The node at an absolute path ("/a/b.txt"), placeholders of running uploads included. */
+	entry(path: string, email = DEMO_USER.email): Node | undefined {
+		return this.tree(email).get(path);
+	}
+
+	/** A file's bytes (undefined for folders and missing paths). */
+	fileContent(path: string, email = DEMO_USER.email): Buffer | undefined {
+		const node = this.entry(path, email);
+		return node?.type === 'file' ? contentOf(node) : undefined;
+	}
+
+	/** The SHA-256 (hex) of a file's bytes, computed part by part (fine for 1 GiB pattern files). */
+	sha256(path: string, email = DEMO_USER.email): string | undefined {
+		const node = this.entry(path, email);
+		return node?.type === 'file' ? sha256Of(node) : undefined;
+	}
+
+	/** Every path of the user's drive, sorted (root, folders, files and upload placeholders). */
+	listPaths(email = DEMO_USER.email): string[] {
+		return [...this.tree(email).keys()].sort();
+	}
+
+	/** Finds a node by id or 4.x entity id in any user's drive (anonymous signed links name only that). */
+	locate(id: string): { email: string; path: string; node: Node } | undefined {
+		for (const [email, tree] of this.trees) {
+			for (const [path, node] of tree) if (node.id === id || node.entityId === id) return { email, path, node };
+		}
+		return undefined;
 	}
 
 	/** Absolute paths of the user's folders, root included. */
 	folders(email = DEMO_USER.email): string[] {
 		return [...this.tree(email).entries()].filter(([, node]) => node.type === 'folder').map(([path]) => path).sort();
+	}
+
+	/** 4.x: the original paths of the items in the user's trash (soft-deleted), sorted; not what lies below them. */
+	trash(email = DEMO_USER.email): string[] {
+		return this.trashBin(email).map((entry) => entry.originalPath).sort();
+	}
+
+	trashBin(email: string): TrashEntry[] {
+		const key = email.toLowerCase();
+		let bin = this.trashBins.get(key);
+		if (!bin) {
+			bin = [];
+			this.trashBins.set(key, bin);
+		}
+		return bin;
+	}
+
+	/** Bytes the user uses: files, placeholders (their announced size) and, on 4.x, the trash. */
+	usedBytes(email = DEMO_USER.email): number {
+		let used = 0;
+		for (const node of this.tree(email).values()) used += quotaSizeOf(node);
+		for (const entry of this.trashBin(email)) for (const [, node] of entry.nodes) used += sizeOf(node);
+		return used;
+	}
+
+	/** Every live upload session has expired: chunks and callbacks answer 40011 (400011 before 3.6). */
+	expireUploadSessions(): void {
+		for (const session of this.uploadSessions.values()) session.expired = true;
 	}
 
 	requestsTo(pathPart: string, method?: string): RecordedRequest[] {
@@ -305,6 +422,17 @@ export class FakeCloudreve {
 
 	/** Every session cookie and token this server ever issued, for the secrets scan. */
 	readonly issuedSecrets: string[] = [];
+
+	/** Live upload sessions by id (a finished or cancelled upload removes its own). */
+	readonly uploadSessions = new Map<string, UploadSession>();
+
+	/** Signed download sessions (3.x) and fake provider links, by id. */
+	readonly downloadTickets = new Map<string, DownloadTicket>();
+
+	/** Signs download, direct-link and provider URLs. */
+	readonly signer = new Signer();
+
+	private readonly trashBins = new Map<string, TrashEntry[]>();
 
 	/** Seeds the random source that probabilistic faults use. */
 	seed(value: number): void {
@@ -359,11 +487,14 @@ export class FakeCloudreve {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const bytes = Buffer.concat(chunks);
-		const binary = (req.headers['content-type'] ?? '').includes('octet-stream') || bytes.length > 1_000_000;
-		const rawBody = binary ? '' : bytes.toString('utf8');
+		const parts: Buffer[] = [];
+		let length = 0;
+		for await (const chunk of req) {
+			parts.push(chunk as Buffer);
+			length += (chunk as Buffer).length;
+		}
+		const binary = (req.headers['content-type'] ?? '').includes('octet-stream') || length > 1_000_000;
+		const rawBody = binary ? '' : Buffer.concat(parts).toString('utf8');
 		let body: unknown;
 		let badJson = false;
 		if (rawBody !== '') {
@@ -378,7 +509,7 @@ export class FakeCloudreve {
 			return this.send(res, { status: 404, body: '404 page not found', contentType: 'text/plain' });
 		}
 		const path = fullPath.slice(this.basePath.length);
-		const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, rawBody, bodyLength: bytes.length };
+		const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, rawBody, bodyLength: length };
 		this.requests.push(record);
 		this.stats.requests++;
 		this.onRequest?.(record, this);
@@ -393,7 +524,7 @@ export class FakeCloudreve {
 		}
 		if (fault && fault.kind !== 'slow' && fault.kind !== 'reset') return this.sendFault(res, fault);
 
-		const reply = badJson && !binary ? this.fail(40001, 'JSON marshall error') : await this.route(record.method, path, binary ? undefined : body, req.headers, bytes);
+		const reply = await this.route(record.method, path, binary ? undefined : body, badJson && !binary, req.headers, parts);
 		if (fault?.kind === 'reset') {
 			// The request took effect; the reply is lost on the way.
 			res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
@@ -401,7 +532,7 @@ export class FakeCloudreve {
 			req.socket.destroy();
 			return;
 		}
-		this.send(res, reply);
+		this.send(res, reply, record.method === 'HEAD');
 	}
 
 	private sendFault(res: http.ServerResponse, fault: FaultAction): void {
@@ -429,7 +560,18 @@ export class FakeCloudreve {
 		}
 	}
 
-	private send(res: http.ServerResponse, reply: Reply): void {
+	private send(res: http.ServerResponse, reply: Reply, head = false): void {
+		const stream = reply.body;
+		if (typeof stream === 'object' && 'parts' in stream) {
+			res.writeHead(reply.status ?? 200, {
+				'content-type': reply.contentType ?? 'application/octet-stream',
+				'content-length': stream.length.toString(),
+				...(reply.headers ?? {}),
+			});
+			if (head) res.end();
+			else void this.pipeParts(res, stream.parts);
+			return;
+		}
 		const text = typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
 		res.writeHead(reply.status ?? 200, {
 			'content-type': reply.contentType ?? 'application/json; charset=utf-8',
@@ -439,15 +581,56 @@ export class FakeCloudreve {
 		res.end(text);
 	}
 
+	/** Writes part after part, waiting for the socket to drain: memory stays flat for any size. */
+	private async pipeParts(res: http.ServerResponse, parts: Iterable<Buffer>): Promise<void> {
+		for (const part of parts) {
+			if (res.destroyed) return;
+			if (!res.write(part)) {
+				await new Promise<void>((resolve) => {
+					const done = () => {
+						res.off('drain', done);
+						res.off('close', done);
+						resolve();
+					};
+					res.on('drain', done);
+					res.on('close', done);
+				});
+			}
+		}
+		res.end();
+	}
+
 	// ---------------------------------------------------------------- routing
 
 	/** Domain modules (files, tasks, shares) asked in turn for routes the core does not answer. */
 	readonly domains: DomainRouter[] = [];
 
-	private async route(method: string, path: string, body: unknown, headers: http.IncomingHttpHeaders, bytes: Buffer): Promise<Reply> {
+	/** Routers for paths outside /api (fake S3, OneDrive, slave), asked before the SPA fallback. */
+	readonly externalRoutes: DomainRouter[] = [];
+
+	private async route(method: string, path: string, body: unknown, badJson: boolean, headers: http.IncomingHttpHeaders, parts: Buffer[]): Promise<Reply> {
 		const [routePath, query = ''] = path.split('?');
 		if (routePath === '/feed.xml') return this.feed();
+		let bytes: Buffer | undefined;
+		const context = (route: string, email?: string): RouteContext => ({
+			server: this,
+			method,
+			route,
+			query: new URLSearchParams(query),
+			body: (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>,
+			get bytes() {
+				bytes ??= parts.length === 1 ? parts[0] : Buffer.concat(parts);
+				return bytes;
+			},
+			parts,
+			headers,
+			email,
+		});
 		if (!routePath.startsWith('/api/')) {
+			for (const router of this.externalRoutes) {
+				const answer = await router(context(routePath));
+				if (answer) return answer;
+			}
 			// The SPA: every non-API path is the web page.
 			return { contentType: 'text/html', body: '<!doctype html><html><head><title>Cloudreve</title></head><body><div id="root"></div></body></html>' };
 		}
@@ -457,21 +640,14 @@ export class FakeCloudreve {
 			return { status: 404, contentType: 'text/plain', body: '404 page not found' };
 		}
 		const route = routePath.slice(prefix.length);
+		// Chunk and content uploads are raw bytes; every other route binds JSON (wave2 §2).
+		if (badJson && !isRawBodyRoute(this.generation, method, route)) return this.fail(40001, 'JSON marshall error');
 		const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-		const reply = this.generation === 'v3' ? this.routeV3(method, route, input, headers) : this.routeV4(method, route, input, headers, new URLSearchParams(query));
+		const reply = this.generation === 'v3' ? this.routeV3(method, route, input, headers) : this.routeV4(method, route, input, headers);
 		if (reply) return reply;
-		const context: RouteContext = {
-			server: this,
-			method,
-			route,
-			query: new URLSearchParams(query),
-			body: input,
-			bytes,
-			headers,
-			email: this.generation === 'v3' ? this.v3User(headers) : this.v4User(headers),
-		};
+		const domainContext = context(route, this.generation === 'v3' ? this.v3User(headers) : this.v4User(headers));
 		for (const domain of this.domains) {
-			const answer = await domain(context);
+			const answer = await domain(domainContext);
 			if (answer) return answer;
 		}
 		return { status: 404, contentType: 'text/plain', body: '404 page not found' };
@@ -520,8 +696,7 @@ export class FakeCloudreve {
 	}
 
 	private routeV3(method: string, route: string, body: Record<string, unknown>, headers: http.IncomingHttpHeaders): Reply | undefined {
-		const key = `${method} ${route.startsWith('/directory') && method === 'GET' ? '/directory' : route}`;
-		switch (key) {
+		switch (`${method} ${route}`) {
 			case 'GET /site/ping':
 				this.stats.pings++;
 				this.stats.probes++;
@@ -535,14 +710,6 @@ export class FakeCloudreve {
 			case 'GET /user/me': {
 				const email = this.v3User(headers);
 				return email ? this.ok(this.v3UserJson(email)) : this.loginRequiredV3();
-			}
-			case 'PUT /directory': {
-				const email = this.v3User(headers);
-				return email ? this.mkdirV3(email, body) : this.loginRequiredV3();
-			}
-			case 'GET /directory': {
-				const email = this.v3User(headers);
-				return email ? this.listV3(email, decodeURIComponent(route.slice('/directory'.length)) || '/') : this.loginRequiredV3();
 			}
 			default:
 				return undefined;
@@ -599,41 +766,9 @@ export class FakeCloudreve {
 		return out;
 	}
 
-	private mkdirV3(email: string, body: Record<string, unknown>): Reply {
-		const path = body.path;
-		if (typeof path !== 'string' || path === '') return this.fail(40001, this.atLeast36 ? 'Path cannot be empty' : '路径不能为空');
-		const rootProtected = () => (this.atLeast36 ? this.fail(40053, 'Root protected') : this.fail(40003, '无法对根目录进行操作'));
-		if (!path.startsWith('/')) return rootProtected();
-		const names = this.clean(path);
-		if (names.length === 0) return versionAtLeast(this.version, '3.5.0') ? this.ok() : rootProtected();
-		names[names.length - 1] = names[names.length - 1].replace(/ +$/, '');
-		if (names.some((name) => this.nameError(name))) return this.atLeast36 ? this.fail(40052, 'Invalid object name') : this.fail(40003, '目标名称非法');
-		const tree = this.tree(email);
-		for (let i = 1; i <= names.length; i++) {
-			const current = `/${names.slice(0, i).join('/')}`;
-			const node = tree.get(current);
-			if (node?.type === 'file') return this.fail(40004, this.atLeast36 ? 'Object existed' : '同名文件或目录已存在');
-			if (node && i === names.length && !versionAtLeast(this.version, '3.5.0')) return this.fail(40004, '同名目录已存在');
-			if (!node) tree.set(current, { type: 'folder', id: this.newId(), name: names[i - 1], createdAt: new Date().toISOString() });
-		}
-		return this.ok();
-	}
-
-	notFoundV3(msgBefore36: string): Reply {
-		return this.atLeast36 ? this.fail(40016, 'Path not exist') : this.fail(404, msgBefore36);
-	}
-
-	private listV3(email: string, path: string): Reply {
-		const tree = this.tree(email);
-		// The path walker does not clean: "/a/" or "//a" are not found.
-		if (path !== '/' && (path.endsWith('/') || path.includes('//'))) return this.notFoundV3('路径不存在');
-		const node = tree.get(path);
-		if (!node || node.type !== 'folder') return this.notFoundV3('路径不存在');
-		const prefix = path === '/' ? '/' : `${path}/`;
-		const objects = [...tree.entries()]
-			.filter(([p]) => p !== '/' && p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
-			.map(([, child]) => ({ id: child.id, name: child.name, path, type: child.type === 'folder' ? 'dir' : 'file', size: 0, date: child.createdAt }));
-		return this.ok({ parent: node.id, objects });
+	/** Not found before 3.6 was 404 with a Chinese text; from 3.6 40016 (base doc §1.3). */
+	notFoundV3(msgBefore36: string, msgFrom36 = 'Path not exist'): Reply {
+		return this.atLeast36 ? this.fail(40016, msgFrom36) : this.fail(404, msgBefore36);
 	}
 
 	// ---------------------------------------------------------------- 4.x
@@ -679,7 +814,7 @@ export class FakeCloudreve {
 		};
 	}
 
-	private routeV4(method: string, route: string, body: Record<string, unknown>, headers: http.IncomingHttpHeaders, query: URLSearchParams): Reply | undefined {
+	private routeV4(method: string, route: string, body: Record<string, unknown>, headers: http.IncomingHttpHeaders): Reply | undefined {
 		const authed = (handler: (email: string) => Reply): Reply => {
 			const email = this.v4User(headers);
 			return email ? handler(email) : this.loginRequiredV4();
@@ -707,8 +842,6 @@ export class FakeCloudreve {
 			}
 			case 'GET /user/me':
 				return authed((email) => this.ok(this.v4UserJson(email)));
-			case 'POST /file/create':
-				return authed((email) => this.createFileV4(email, body));
 			default:
 				return undefined;
 		}
@@ -730,10 +863,13 @@ export class FakeCloudreve {
 		return this.ok(this.issueTokens(user.email));
 	}
 
-	/** Parses a File URI like Go's url.Parse + path.Clean: a raw "?" or "#" ends the path. */
-	parseUri(uri: unknown): { names: string[] } | 'unknown' | 'invalidName' {
+	/**
+	 * Parses a File URI like Go's url.Parse + path.Clean: a raw "?" or "#" ends the path; what
+	 * follows "?" is the search query of 4.x search (wave2 §7.1).
+	 */
+	parseUri(uri: unknown): { names: string[]; query: string } | 'unknown' | 'invalidName' {
 		if (typeof uri !== 'string' || !uri.startsWith('cloudreve://')) return 'unknown';
-		const rest = uri.slice('cloudreve://'.length).split(/[?#]/)[0];
+		const [rest, query = ''] = uri.slice('cloudreve://'.length).split('#')[0].split(/\?(.*)/s);
 		const [filesystem, ...segments] = rest.split('/');
 		if (filesystem !== 'my') return 'unknown';
 		const names: string[] = [];
@@ -752,45 +888,11 @@ export class FakeCloudreve {
 			if (ILLEGAL_NAME.test(name) || Buffer.byteLength(name) > 255) return 'invalidName';
 			names.push(name);
 		}
-		return { names };
+		return { names, query };
 	}
 
+	/** A 4.x FileResponse (kept here for other domains, e.g. shares). */
 	fileJson(names: string[], node: Node) {
-		return {
-			type: node.type === 'folder' ? 1 : 0,
-			id: node.id,
-			name: node.name,
-			created_at: node.createdAt,
-			updated_at: node.createdAt,
-			size: 0,
-			path: `cloudreve://my${names.map((n) => `/${encodeURIComponent(n)}`).join('')}`,
-			owned: true,
-		};
-	}
-
-	private createFileV4(email: string, body: Record<string, unknown>): Reply {
-		if (body.type !== 'folder' && body.type !== 'file') return this.fail(40001, 'Parameter error');
-		const parsed = this.parseUri(body.uri);
-		if (parsed === 'unknown') return this.fail(40001, 'unknown uri');
-		if (parsed === 'invalidName') return this.fail(40052, 'Invalid object name');
-		const { names } = parsed;
-		const tree = this.tree(email);
-		for (let i = 1; i < names.length; i++) {
-			if (tree.get(`/${names.slice(0, i).join('/')}`)?.type === 'file') return this.fail(403, 'Not supported action');
-		}
-		const target = `/${names.join('/')}`;
-		const existing = tree.get(target);
-		if (existing) {
-			if (existing.type !== body.type || body.err_on_conflict === true) return this.fail(40004, 'Object existed');
-			return this.ok(this.fileJson(names, existing));
-		}
-		for (let i = 1; i <= names.length; i++) {
-			const current = `/${names.slice(0, i).join('/')}`;
-			if (!tree.has(current)) {
-				const type = i === names.length ? (body.type as 'folder' | 'file') : 'folder';
-				tree.set(current, { type, id: this.newId(), name: names[i - 1], createdAt: new Date().toISOString() });
-			}
-		}
-		return this.ok(this.fileJson(names, tree.get(target)!));
+		return fileResponse(this, names, node);
 	}
 }
