@@ -4,8 +4,13 @@
  */
 import type { CloudreveApi } from '../contract';
 import type { Transport } from '../core/transport';
+import { copyEntry, moveEntry, removeEntry, renameEntry } from './changes';
+import { downloadFile } from './download';
 import { addOfflineDownloads } from './downloads';
+import { getEntry, listFolder, search } from './entries';
 import { createFolder } from './folders';
+import { getDirectLink } from './links';
+import { uploadFile } from './upload';
 
 export class V4Api implements CloudreveApi {
 	constructor(private readonly transport: Transport) {}
@@ -14,27 +19,23 @@ export class V4Api implements CloudreveApi {
 
 	addOfflineDownloads: CloudreveApi['addOfflineDownloads'] = async (urls, destination) => await addOfflineDownloads(this.transport, urls, destination);
 
-	getEntry: CloudreveApi['getEntry'] = async () => notYet();
+	getEntry: CloudreveApi['getEntry'] = async (path) => await getEntry(this.transport, path);
 
-	listFolder: CloudreveApi['listFolder'] = async () => notYet();
+	listFolder: CloudreveApi['listFolder'] = async (folder, options) => await listFolder(this.transport, folder, options);
 
-	search: CloudreveApi['search'] = async () => notYet();
+	search: CloudreveApi['search'] = async (query, folder, options) => await search(this.transport, query, folder, options);
 
-	upload: CloudreveApi['upload'] = async () => notYet();
+	upload: CloudreveApi['upload'] = async (folder, name, source, options) => await uploadFile(this.transport, folder, name, source, options);
 
-	download: CloudreveApi['download'] = async () => notYet();
+	download: CloudreveApi['download'] = async (file) => await downloadFile(this.transport, file);
 
-	copy: CloudreveApi['copy'] = async () => notYet();
+	copy: CloudreveApi['copy'] = async (entry, destination) => await copyEntry(this.transport, entry, destination);
 
-	move: CloudreveApi['move'] = async () => notYet();
+	move: CloudreveApi['move'] = async (entry, destination) => await moveEntry(this.transport, entry, destination);
 
-	rename: CloudreveApi['rename'] = async () => notYet();
+	rename: CloudreveApi['rename'] = async (entry, newName) => await renameEntry(this.transport, entry, newName);
 
-	remove: CloudreveApi['remove'] = async () => notYet();
+	remove: CloudreveApi['remove'] = async (entry, options) => await removeEntry(this.transport, entry, options);
 
-	getDirectLink: CloudreveApi['getDirectLink'] = async () => notYet();
-}
-
-function notYet(): never {
-	throw new Error('not implemented yet');
+	getDirectLink: CloudreveApi['getDirectLink'] = async (file) => await getDirectLink(this.transport, file);
 }
