@@ -102,7 +102,7 @@ export function apiRoot(serverUrl: string, generation: Generation): string {
 	return `${serverUrl}/api/${generation}`;
 }
 
-function headerValue(headers: IDataObject | undefined, name: string): string {
+export function headerValue(headers: IDataObject | undefined, name: string): string {
 	const value = headers?.[name];
 	if (Array.isArray(value)) return value.join(', ');
 	return typeof value === 'string' ? value : '';

@@ -7,6 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DrivePath, Entry, ListOptions, Page } from '../contract';
+import { isoDate } from '../core/dates';
 import { CloudreveError } from '../core/errors';
 import { versionAtLeast } from '../core/server';
 import type { Transport } from '../core/transport';
@@ -21,24 +22,18 @@ export interface FolderListing {
 	policy?: { id: string; type: string; maxSize: number };
 }
 
-function iso(value: unknown): string {
-	if (typeof value !== 'string' || value === '') return '';
-	const time = Date.parse(value);
-	return Number.isNaN(time) ? value : new Date(time).toISOString();
-}
-
 /** A listing object as an entry; `folder` is where it really is (search lies about it). */
 export function toEntry(object: IDataObject, folder: FolderPath): Entry {
 	const name = String(object.name ?? '');
 	// From 3.5.0 `date` is the modification time and `create_date` the creation; before, `date` is the creation.
-	const created = iso(object.create_date ?? object.date);
+	const created = isoDate(object.create_date ?? object.date);
 	return {
 		name,
 		path: formatPath([...folder, name]),
 		type: object.type === 'dir' ? 'folder' : 'file',
 		size: typeof object.size === 'number' ? object.size : Number(object.size ?? 0),
 		createdAt: created,
-		updatedAt: iso(object.date) || created,
+		updatedAt: isoDate(object.date) || created,
 		id: String(object.id ?? ''),
 	};
 }

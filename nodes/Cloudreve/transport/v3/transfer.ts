@@ -10,11 +10,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ConflictRule, Entry, FileDownload, UploadSource, UploadedFile } from '../contract';
-import { effectiveChunkSize, exactChunks, wholeBody } from '../core/chunks';
+import { chunksOf, effectiveChunkSize, wholeBody } from '../core/chunks';
 import { CloudreveError } from '../core/errors';
-import { fileFromReply } from '../core/files';
+import { openSignedFile } from '../core/files';
 import type { ProviderSession } from '../core/providers';
-import { uploadToOneDrive, uploadToS3, uploadToSlave } from '../core/providers';
+import { completionCallback, uploadToOneDrive, uploadToS3, uploadToSlave } from '../core/providers';
 import { versionAtLeast } from '../core/server';
 import type { Transport } from '../core/transport';
 import type { FolderPath } from '../paths';
@@ -31,8 +31,7 @@ export async function download(transport: Transport, file: Entry): Promise<FileD
 	const reply = await transport.request({ method: 'PUT', path: `/file/download/${encodeURIComponent(file.id)}` });
 	if (reply.code !== 0) throw transport.failure(reply, 'download');
 	// Local storage answers a link relative to the site; it needs no cookie (it is signed).
-	const response = await transport.openStream(absoluteUrl(transport, String(reply.data ?? '')));
-	return await fileFromReply(transport, response, file);
+	return await openSignedFile(transport, absoluteUrl(transport, String(reply.data ?? '')), file);
 }
 
 /** The target folder's listing, creating the folder (and its parents) when it is missing. */
@@ -48,7 +47,7 @@ async function targetFolder(transport: Transport, folder: FolderPath): Promise<F
 
 /** 3.0–3.4: the whole file in one request (these versions have no upload sessions). */
 async function uploadInOneRequest(transport: Transport, folder: FolderPath, name: string, source: UploadSource): Promise<void> {
-	const body = await wholeBody(await source.read(source.size || 1));
+	const body = await wholeBody(source);
 	const encodedName = encodeURIComponent(name);
 	const encodedFolder = encodeURIComponent(formatPath(folder));
 	const reply = await transport.request({
@@ -63,8 +62,10 @@ async function uploadInOneRequest(transport: Transport, folder: FolderPath, name
 
 /** Local storage: chunks POSTed to Cloudreve in order, each exactly the session's chunk size. */
 async function uploadChunks(transport: Transport, sessionId: string, chunkSize: number, source: UploadSource): Promise<void> {
+	// An empty file is one empty chunk.
+	const chunks = source.size === 0 ? [Buffer.alloc(0)] : chunksOf(source, chunkSize);
 	let index = 0;
-	for await (const chunk of exactChunks(await source.read(chunkSize), chunkSize)) {
+	for await (const chunk of chunks) {
 		const reply = await transport.request({
 			method: 'POST',
 			path: `/file/upload/${encodeURIComponent(sessionId)}/${index}`,
@@ -84,7 +85,7 @@ async function uploadThroughServer(transport: Transport, folder: FolderPath, nam
 	if (created.code !== 0) throw transport.failure(created, 'upload');
 	const file = await getEntry(transport, [...folder, name]);
 	const fill = async () => {
-		const body = await wholeBody(await source.read(source.size || 1));
+		const body = await wholeBody(source);
 		const reply = await transport.request({
 			method: 'PUT',
 			path: `/file/update/${encodeURIComponent(file.id)}`,
@@ -110,29 +111,27 @@ async function uploadWithSession(transport: Transport, folder: FolderPath, name:
 	if (reply.code !== 0) throw transport.failure(reply, 'upload');
 	const session = (reply.data ?? {}) as IDataObject;
 	const sessionId = String(session.sessionID ?? '');
+	const text = (value: unknown) => (typeof value === 'string' ? value : '');
 	const provider: ProviderSession = {
-		uploadUrls: Array.isArray(session.uploadURLs) ? (session.uploadURLs as string[]) : [],
-		credential: typeof session.credential === 'string' ? session.credential : undefined,
-		completeUrl: typeof session.completeURL === 'string' ? session.completeURL : undefined,
-		chunkSize: Number(session.chunkSize ?? 0),
+		policyType: policy?.type ?? 'local',
+		uploadUrls: Array.isArray(session.uploadURLs) ? (session.uploadURLs as unknown[]).map(text) : [],
+		credential: text(session.credential),
+		completeUrl: text(session.completeURL),
+		chunkSize: effectiveChunkSize(session.chunkSize, source.size),
 	};
 	const send = async (): Promise<void> => {
-		switch (policy?.type ?? 'local') {
+		switch (provider.policyType) {
 			case 'local':
-				return await uploadChunks(transport, sessionId, effectiveChunkSize(provider.chunkSize, source.size), source);
+				return await uploadChunks(transport, sessionId, provider.chunkSize, source);
 			case 'remote':
 				return await uploadToSlave(transport, provider, source);
 			case 's3': {
 				await uploadToS3(transport, provider, source);
-				const done = await transport.request({ method: 'GET', path: `/callback/s3/${encodeURIComponent(sessionId)}` });
-				if (done.code !== 0) throw transport.failure(done, 'upload');
-				return;
+				return await completionCallback(transport, 'GET', `/callback/s3/${encodeURIComponent(sessionId)}`);
 			}
 			case 'onedrive': {
 				await uploadToOneDrive(transport, provider, source);
-				const done = await transport.request({ method: 'POST', path: `/callback/onedrive/finish/${encodeURIComponent(sessionId)}`, body: {} });
-				if (done.code !== 0) throw transport.failure(done, 'upload');
-				return;
+				return await completionCallback(transport, 'POST', `/callback/onedrive/finish/${encodeURIComponent(sessionId)}`);
 			}
 			default:
 				// Nothing was sent to this session: drop it and let Cloudreve write the file.

@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DrivePath, Entry, EntryType, ListOptions, Page } from '../contract';
+import { isoDate } from '../core/dates';
 import { CloudreveError } from '../core/errors';
 import type { Envelope } from '../core/http';
 import type { Transport } from '../core/transport';
@@ -52,24 +53,18 @@ function folderUri(folder: FolderPath): string {
 }
 
 /** RFC 3339 from Go (nanoseconds, zone offsets) as ISO 8601 in UTC; anything unreadable stays as it is. */
-function iso(value: unknown): string {
-	if (typeof value !== 'string' || value === '') return '';
-	const time = Date.parse(value);
-	return Number.isNaN(time) ? value : new Date(time).toISOString();
-}
-
 /** A FileResponse (type 0 file, 1 folder; path a cloudreve://my URI) as an Entry. */
 export function toEntry(file: IDataObject): Entry {
 	const uri = typeof file.path === 'string' ? file.path : '';
 	const names = namesOfUri(uri);
-	const createdAt = iso(file.created_at);
+	const createdAt = isoDate(file.created_at);
 	return {
 		name: typeof file.name === 'string' ? file.name : (names[names.length - 1] ?? ''),
 		path: formatPath(names),
 		type: file.type === 1 ? 'folder' : 'file',
 		size: typeof file.size === 'number' ? file.size : Number(file.size ?? 0) || 0,
 		createdAt,
-		updatedAt: iso(file.updated_at) || createdAt,
+		updatedAt: isoDate(file.updated_at) || createdAt,
 		id: typeof file.id === 'string' ? file.id : String(file.id ?? ''),
 		uri,
 	};

@@ -12,11 +12,19 @@ import { CloudreveError } from '../core/errors';
 import type { Transport } from '../core/transport';
 import type { FolderPath } from '../paths';
 import { formatPath, toFileUri } from '../paths';
-import { chunksOf, effectiveChunkSize, wholeBody } from './chunks';
+import { chunksOf, effectiveChunkSize, wholeBody } from '../core/chunks';
 import { findEntry, getEntry, pageRequest, toEntry } from './entries';
 import { createFolder } from './folders';
-import type { UploadSession } from './providers';
-import { uploadToOneDrive, uploadToS3, uploadToSlave } from './providers';
+import type { ProviderSession } from '../core/providers';
+import { completionCallback, uploadToOneDrive, uploadToS3, uploadToSlave } from '../core/providers';
+
+/** A 4.x upload session: where to send the bytes, and what cancels or completes it. */
+interface UploadSession extends ProviderSession {
+	id: string;
+	/** The URI the session is for, as the server wrote it (needed to cancel it). */
+	uri: string;
+	callbackSecret: string;
+}
 
 const PATH_NOT_EXIST = 40016;
 const OBJECT_EXISTED = 40004;
@@ -142,13 +150,25 @@ async function uploadEmpty(transport: Transport, path: DrivePath, conflict: Conf
 	throw transport.failure(reply, 'upload');
 }
 
+const secretPath = (session: UploadSession) => `${encodeURIComponent(session.id)}/${encodeURIComponent(session.callbackSecret)}`;
+
+async function uploadThroughOneDrive(transport: Transport, session: UploadSession, source: UploadSource): Promise<void> {
+	await uploadToOneDrive(transport, session, source);
+	await completionCallback(transport, 'POST', `/callback/onedrive/${secretPath(session)}`);
+}
+
+async function uploadThroughS3(transport: Transport, session: UploadSession, source: UploadSource): Promise<void> {
+	await uploadToS3(transport, session, source);
+	await completionCallback(transport, 'GET', `/callback/${session.policyType}/${secretPath(session)}`);
+}
+
 /** Policies whose bytes this node sends itself; relayed policies count as local (createSession). */
 const SENDERS = new Map<string, (transport: Transport, session: UploadSession, source: UploadSource) => Promise<void>>([
 	['local', uploadToCloudreve],
 	['remote', uploadToSlave],
-	['onedrive', uploadToOneDrive],
-	['s3', uploadToS3],
-	['ks3', uploadToS3],
+	['onedrive', uploadThroughOneDrive],
+	['s3', uploadThroughS3],
+	['ks3', uploadThroughS3],
 ]);
 
 /**
