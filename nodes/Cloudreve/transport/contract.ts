@@ -81,6 +81,76 @@ export interface FileDownload {
 	mimeType?: string;
 }
 
+/** Where an offline download stands, the same words on both generations. */
+export type TaskStatus = 'queued' | 'downloading' | 'transferring' | 'seeding' | 'completed' | 'failed' | 'canceled';
+
+/** An offline download, the same shape on both generations. */
+export interface Task {
+	[key: string]: string | number | null | Array<{ path: string; size: number }> | undefined;
+	/** 3.x: the aria2 gid; 4.x: the task's hashid. */
+	taskId: string;
+	url: string;
+	name: string;
+	/** The folder the files go to, "/a/b". */
+	destination: string;
+	status: TaskStatus;
+	/** 0..1. */
+	progress: number;
+	size: number;
+	downloaded: number;
+	/** Bytes per second. */
+	speed: number;
+	error: string | null;
+	/** Where each file landed in the drive (full paths). */
+	files: Array<{ path: string; size: number }>;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export type TaskFilter = 'active' | 'finished' | 'all';
+
+export interface ShareOptions {
+	password?: string;
+	/** Seconds from now. */
+	expiresIn?: number;
+	downloadLimit?: number;
+	allowPreview: boolean;
+}
+
+/** A share link just made. The password is here only where the user set it or Cloudreve made one. */
+export interface CreatedShare {
+	[key: string]: string | number | undefined;
+	id: string;
+	url: string;
+	path: string;
+	password?: string;
+	expiresAt?: string;
+	downloadLimit?: number;
+}
+
+export interface Share {
+	[key: string]: string | number | boolean | undefined;
+	id: string;
+	url: string;
+	name: string;
+	type: EntryType;
+	views: number;
+	downloads: number;
+	downloadsLeft?: number;
+	expiresAt?: string;
+	expired: boolean;
+	hasPassword: boolean;
+	createdAt: string;
+}
+
+/** Bytes. */
+export interface StorageUse {
+	[key: string]: number;
+	used: number;
+	total: number;
+	free: number;
+}
+
 export interface CloudreveApi {
 	createFolder(folder: FolderPath, options: { errorIfExists: boolean }): Promise<CreatedFolder>;
 	addOfflineDownloads(urls: string[], destination: FolderPath): Promise<UrlResult[]>;
@@ -101,4 +171,14 @@ export interface CloudreveApi {
 	remove(entry: Entry, options: { permanent: boolean }): Promise<void>;
 	/** An absolute, shareable URL to the file's bytes. */
 	getDirectLink(file: Entry): Promise<string>;
+
+	listTasks(filter: TaskFilter, options: { limit: number; next?: string }): Promise<Page<Task>>;
+	getTask(taskId: string): Promise<Task>;
+	/** Cancels a running download; returns the task as it ended. */
+	cancelTask(taskId: string): Promise<Task>;
+
+	createShare(entry: Entry, options: ShareOptions): Promise<CreatedShare>;
+	listShares(options: { limit: number; next?: string }): Promise<Page<Share>>;
+	deleteShare(shareId: string): Promise<void>;
+	getStorage(): Promise<StorageUse>;
 }

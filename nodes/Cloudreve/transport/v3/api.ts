@@ -38,4 +38,24 @@ export class V3Api implements CloudreveApi {
 	remove: CloudreveApi['remove'] = async (entry) => await remove(this.transport, entry);
 
 	getDirectLink: CloudreveApi['getDirectLink'] = async (file) => await getDirectLink(this.transport, file);
+
+	// Offline-download tasks (listTasks, getTask, cancelTask): being written in tasks.ts.
+	listTasks: CloudreveApi['listTasks'] = async () => notYet();
+
+	getTask: CloudreveApi['getTask'] = async () => notYet();
+
+	cancelTask: CloudreveApi['cancelTask'] = async () => notYet();
+
+	// Shares and storage use: being written in shares.ts and account.ts.
+	createShare: CloudreveApi['createShare'] = async () => notYet();
+
+	listShares: CloudreveApi['listShares'] = async () => notYet();
+
+	deleteShare: CloudreveApi['deleteShare'] = async () => notYet();
+
+	getStorage: CloudreveApi['getStorage'] = async () => notYet();
+}
+
+function notYet(): never {
+	throw new Error('not implemented yet');
 }
