@@ -37,9 +37,18 @@ export function ensureN8n(line: N8nLine): N8nInstall {
 
 /** Builds, packs and installs this package into an n8n user folder, like n8n's installer. */
 export function installPackedPackage(userFolder: string): string {
+	return installPackedPackageInto([userFolder])[0];
+}
+
+/**
+ * The same for several user folders (a queue-mode main and its workers): builds and packs once,
+ * then installs that one tarball into each folder. Returns the installed package folders.
+ */
+export function installPackedPackageInto(userFolders: string[]): string[] {
 	const folder = mkdtempSync(join(tmpdir(), 'n8n-cloudreve-pack-'));
 	try {
-		return installPackage(packPackage(folder), userFolder);
+		const tarball = packPackage(folder);
+		return userFolders.map((userFolder) => installPackage(tarball, userFolder));
 	} finally {
 		rmSync(folder, { recursive: true, force: true });
 	}
