@@ -146,3 +146,34 @@ describe('Stored sessions and credential edits', () => {
 		expect(output).toEqual([0, 1].map((item) => ({ json: expect.objectContaining({ error: expect.stringMatching(/^Could not connect to 127\.0\.0\.1:\d+: connection refused \[item \d\]$/) }), pairedItem: { item } })));
 	});
 });
+
+describe.each(['3.8.3', '4.0.0'])('Concurrent executions in one n8n process (a queue-mode worker) on Cloudreve %s', (version) => {
+	test('10 executions starting at once without a stored session log in once', async () => {
+		await withServer({ version }, async ({ server, store }) => {
+			const before = server.stats.logins;
+			const runs = await Promise.all(Array.from({ length: 10 }, async (_, n) => await runNode({ store, parameters: addDownload(`http://c.example/${n}.iso`, '/warm') })));
+			expect(runs.map((output) => output[0].json.error)).toEqual(Array(10).fill(undefined));
+			expect(server.stats.logins - before).toBe(1);
+			expect(server.tasks.map((task) => task.url).sort()).toEqual(Array.from({ length: 10 }, (_, n) => `http://c.example/${n}.iso`).sort());
+		});
+	});
+
+	test('a session expiring while 8 executions run costs one re-login, and no link is added twice', async () => {
+		await withServer({ version }, async ({ server, store }) => {
+			await runNode({ store, parameters: createFolder('/busy') });
+			const before = server.stats.logins;
+			let adds = 0;
+			server.onRequest = (request, fake) => {
+				if (request.path.split('?')[0].endsWith(version.startsWith('4') ? '/workflow/download' : '/aria2/url') && ++adds === 12) fake.invalidateSessions();
+			};
+			const runs = await Promise.all(
+				Array.from({ length: 8 }, async (_, run) => await runNode({ store, parameters: addDownload('={{ $json.link }}', '/busy'), items: rssItems(5, `http://busy.example/run${run}`) })),
+			);
+			expect(runs.flat().map((item) => item.json.error)).toEqual(Array(40).fill(undefined));
+			expect(server.stats.logins - before).toBe(1);
+			const urls = server.tasks.map((task) => task.url);
+			expect(new Set(urls).size).toBe(40);
+			expect(urls).toHaveLength(40);
+		});
+	});
+});

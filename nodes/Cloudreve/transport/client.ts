@@ -8,7 +8,8 @@
  * recognise; it only refreshes on HTTP 401. So on a body 401 we hand n8n our credential data with
  * the session emptied: n8n then runs preAuthentication, stores the new session and sends the
  * request again. Should n8n learn to refresh on body codes, `isSessionRejected` is the one place
- * to hand that over.
+ * to hand that over. Executions of the same process share renewals (shared-sessions.ts), so a
+ * busy worker logs in once per expiry, not once per execution.
  */
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
@@ -21,6 +22,7 @@ import type { ServerInfo } from './core/server';
 import type { ApiRequest, Transport } from './core/transport';
 import type { FolderPath } from './paths';
 import { apiVersionSetting, sessionOwner, storedServer, withTlsSetting } from './session';
+import { newerSession, renewSession } from './shared-sessions';
 import { V3Api } from './v3/api';
 import { V4Api } from './v4/api';
 
@@ -124,24 +126,55 @@ export class CloudreveClient implements Transport {
 		return envelope;
 	}
 
+	/** Which credential, account and server a session belongs to, for sharing it in this process. */
+	private sessionKey(): string {
+		const reference = this.context.getNode().credentials?.[CREDENTIAL_TYPE];
+		return `${reference?.id ?? reference?.name ?? ''} ${sessionOwner(this.credentials)}`;
+	}
+
 	/**
-	 * A rejected session is renewed once (the request was refused, so sending it again is safe);
-	 * a second rejection in a row is an error. `retry` says whether transient failures may be
-	 * sent again (see RetryPolicy).
+	 * Sends with an empty session, so that n8n logs in (preAuthentication) and stores the new
+	 * session; a rejection right after logging in is an error.
 	 */
-	async request({ method, path, body, headers, retry = 'always' }: ApiRequest): Promise<Envelope> {
-		const { root, server } = await this.connection!;
-		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body, headers };
-		let envelope = await this.send(options, retry);
-		if (isSessionRejected(envelope)) {
+	private async sendLoggingIn(options: IHttpRequestOptions, retry: RetryPolicy): Promise<Envelope> {
+		const { server } = await this.connection!;
+		return await renewSession(this.sessionKey(), async () => {
 			this.credentials.session = '';
-			envelope = await this.send(options, retry);
+			const envelope = await this.send(options, retry);
 			if (isSessionRejected(envelope)) {
 				const { message, description } = describeCode(401, server, 'request', envelope.msg);
 				throw new CloudreveError(message, { description, kind: 'session', cloudreveCode: 401 });
 			}
+			return { session: typeof this.credentials.session === 'string' ? this.credentials.session : '', result: envelope };
+		});
+	}
+
+	/**
+	 * A rejected session is renewed once (the request was refused, so sending it again is safe):
+	 * with the session another execution of this process just got, if any, else by logging in; a
+	 * rejection right after logging in is an error. `retry` says whether transient failures may be
+	 * sent again (see RetryPolicy).
+	 */
+	async request({ method, path, body, headers, retry = 'always' }: ApiRequest): Promise<Envelope> {
+		const { root } = await this.connection!;
+		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body, headers };
+		const key = this.sessionKey();
+		const mine = typeof this.credentials.session === 'string' ? this.credentials.session : '';
+		if (mine === '') {
+			// No session stored yet: use the one another execution is getting, or log in.
+			const adopted = await newerSession(key, mine);
+			if (adopted === undefined) return await this.sendLoggingIn(options, retry);
+			this.credentials.session = adopted;
 		}
-		return envelope;
+		let envelope = await this.send(options, retry);
+		if (!isSessionRejected(envelope)) return envelope;
+		const adopted = await newerSession(key, String(this.credentials.session));
+		if (adopted !== undefined) {
+			this.credentials.session = adopted;
+			envelope = await this.send(options, retry);
+			if (!isSessionRejected(envelope)) return envelope;
+		}
+		return await this.sendLoggingIn(options, retry);
 	}
 
 	failure(envelope: Envelope, context: CodeContext): CloudreveError {
