@@ -204,11 +204,14 @@ export class N8nHome {
 	async execute(workflowId: string): Promise<CliResult & { run?: ExecutionResult }> {
 		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput']);
 		const lines = result.stdout.split('\n');
+		// The run is the JSON object from the first line "{" to the last line "}"; n8n may log
+		// before and after it (n8n 1.x sometimes prints a late line once the run is out).
 		const start = lines.findIndex((line) => line.startsWith('{'));
+		const end = lines.map((line) => line.trimEnd()).lastIndexOf('}');
 		let run: ExecutionResult | undefined;
-		if (start >= 0) {
+		if (start >= 0 && end > start) {
 			try {
-				run = JSON.parse(lines.slice(start).join('\n'));
+				run = JSON.parse(lines.slice(start, end + 1).join('\n'));
 			} catch {
 				run = undefined;
 			}

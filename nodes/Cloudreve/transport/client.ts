@@ -22,7 +22,7 @@ import type { ServerInfo } from './core/server';
 import type { ApiRequest, Transport } from './core/transport';
 import type { FolderPath } from './paths';
 import { apiVersionSetting, sessionOwner, storedServer, withTlsSetting } from './session';
-import { newerSession, renewSession } from './shared-sessions';
+import { adoptOrRenew } from './shared-sessions';
 import { V3Api } from './v3/api';
 import { V4Api } from './v4/api';
 
@@ -132,49 +132,58 @@ export class CloudreveClient implements Transport {
 		return `${reference?.id ?? reference?.name ?? ''} ${sessionOwner(this.credentials)}`;
 	}
 
+	/** The session stored with the credential now: another process (a queue-mode worker) may have renewed it. */
+	private async storedSession(): Promise<string> {
+		const stored = await this.context.getCredentials(CREDENTIAL_TYPE).catch(() => undefined);
+		return typeof stored?.session === 'string' && stored.sessionFor === this.credentials.sessionFor ? stored.session : '';
+	}
+
 	/**
-	 * Sends with an empty session, so that n8n logs in (preAuthentication) and stores the new
-	 * session; a rejection right after logging in is an error.
+	 * Renews a rejected (or missing) session: with the one stored meanwhile by another process, if
+	 * it works, else by sending with an empty session, so that n8n logs in (preAuthentication) and
+	 * stores the new one. A rejection right after logging in is an error.
 	 */
-	private async sendLoggingIn(options: IHttpRequestOptions, retry: RetryPolicy): Promise<Envelope> {
+	private async renewAndSend(options: IHttpRequestOptions, retry: RetryPolicy, stale: string): Promise<{ session: string; result: Envelope }> {
 		const { server } = await this.connection!;
-		return await renewSession(this.sessionKey(), async () => {
-			this.credentials.session = '';
+		const stored = await this.storedSession();
+		if (stored !== '' && stored !== stale) {
+			this.credentials.session = stored;
 			const envelope = await this.send(options, retry);
-			if (isSessionRejected(envelope)) {
-				const { message, description } = describeCode(401, server, 'request', envelope.msg);
-				throw new CloudreveError(message, { description, kind: 'session', cloudreveCode: 401 });
-			}
-			return { session: typeof this.credentials.session === 'string' ? this.credentials.session : '', result: envelope };
-		});
+			if (!isSessionRejected(envelope)) return { session: stored, result: envelope };
+		}
+		this.credentials.session = '';
+		const envelope = await this.send(options, retry);
+		if (isSessionRejected(envelope)) {
+			const { message, description } = describeCode(401, server, 'request', envelope.msg);
+			throw new CloudreveError(message, { description, kind: 'session', cloudreveCode: 401 });
+		}
+		return { session: typeof this.credentials.session === 'string' ? this.credentials.session : '', result: envelope };
 	}
 
 	/**
 	 * A rejected session is renewed once (the request was refused, so sending it again is safe):
-	 * with the session another execution of this process just got, if any, else by logging in; a
-	 * rejection right after logging in is an error. `retry` says whether transient failures may be
-	 * sent again (see RetryPolicy).
+	 * with the session another execution of this process just got, if any (one renewal per
+	 * process at a time), else as renewAndSend does. `retry` says whether transient failures may
+	 * be sent again (see RetryPolicy).
 	 */
 	async request({ method, path, body, headers, retry = 'always' }: ApiRequest): Promise<Envelope> {
 		const { root } = await this.connection!;
 		const options: IHttpRequestOptions = { method, url: `${root}${path}`, body, headers };
 		const key = this.sessionKey();
-		const mine = typeof this.credentials.session === 'string' ? this.credentials.session : '';
-		if (mine === '') {
-			// No session stored yet: use the one another execution is getting, or log in.
-			const adopted = await newerSession(key, mine);
-			if (adopted === undefined) return await this.sendLoggingIn(options, retry);
-			this.credentials.session = adopted;
-		}
-		let envelope = await this.send(options, retry);
-		if (!isSessionRejected(envelope)) return envelope;
-		const adopted = await newerSession(key, String(this.credentials.session));
-		if (adopted !== undefined) {
-			this.credentials.session = adopted;
-			envelope = await this.send(options, retry);
+		let stale = typeof this.credentials.session === 'string' ? this.credentials.session : '';
+		if (stale !== '') {
+			const envelope = await this.send(options, retry);
 			if (!isSessionRejected(envelope)) return envelope;
 		}
-		return await this.sendLoggingIn(options, retry);
+		for (let attempt = 0; ; attempt++) {
+			const outcome = await adoptOrRenew(key, stale, async () => await this.renewAndSend(options, retry, stale));
+			if ('renewed' in outcome) return outcome.renewed;
+			this.credentials.session = outcome.adopted;
+			const envelope = await this.send(options, retry);
+			// The adopted session may be rejected too (it expired as well): then renew it in turn.
+			if (!isSessionRejected(envelope) || attempt > 0) return envelope;
+			stale = outcome.adopted;
+		}
 	}
 
 	failure(envelope: Envelope, context: CodeContext): CloudreveError {

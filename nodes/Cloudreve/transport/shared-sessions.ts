@@ -14,35 +14,37 @@ interface SharedSession {
 
 const sessions = new Map<string, SharedSession>();
 
-function entry(key: string): SharedSession {
+export type Renewal<T> = { adopted: string } | { renewed: T };
+
+/**
+ * After `stale` was rejected (or when there is no session yet, ''): the newer session another
+ * execution of this process has or is getting, or else the result of `renew`, which then is this
+ * process's one renewal of the credential. Deciding and registering happen without a pause in
+ * between, so two executions can never both decide to renew.
+ */
+export async function adoptOrRenew<T>(key: string, stale: string, renew: () => Promise<{ session: string; result: T }>): Promise<Renewal<T>> {
 	let shared = sessions.get(key);
 	if (shared === undefined) {
 		shared = {};
 		sessions.set(key, shared);
 	}
-	return shared;
+	if (shared.renewing) {
+		const session = await shared.renewing;
+		if (session !== '' && session !== stale) return { adopted: session };
+	} else if (shared.current && shared.current !== stale) {
+		return { adopted: shared.current };
+	}
+	return await runRenewal(shared, renew);
 }
 
-/** A session to use instead of `stale` ('' = none yet), if another execution has (or is getting) a newer one. */
-export async function newerSession(key: string, stale: string): Promise<string | undefined> {
-	const shared = entry(key);
-	const session = shared.renewing ? await shared.renewing : shared.current;
-	return session && session !== stale ? session : undefined;
-}
-
-/**
- * Runs `renew` (which logs in and returns the new session) as this process's one renewal of the
- * credential: executions asking meanwhile wait for its result instead of logging in too.
- */
-export async function renewSession<T>(key: string, renew: () => Promise<{ session: string; result: T }>): Promise<T> {
-	const shared = entry(key);
+async function runRenewal<T>(shared: SharedSession, renew: () => Promise<{ session: string; result: T }>): Promise<Renewal<T>> {
 	let settle: (session: string) => void = () => undefined;
 	shared.renewing = new Promise<string>((resolve) => (settle = resolve));
 	try {
 		const { session, result } = await renew();
 		shared.current = session;
 		settle(session);
-		return result;
+		return { renewed: result };
 	} finally {
 		settle('');
 		shared.renewing = undefined;
