@@ -95,7 +95,7 @@ describe('Faulty replies to Cloudreve 3.8.3 requests', () => {
 			await warm(store);
 			await server.refuseConnectionsFor(100);
 			const output = await runNode({ store, parameters: addDownload('http://a.example/after-restart', '/', { createDestination: false }) });
-			expect(output[0].json.tasks).toEqual([{ url: 'http://a.example/after-restart', status: 'queued' }]);
+			expect(output[0].json.tasks).toEqual([{ url: 'http://a.example/after-restart', status: 'queued', taskId: server.tasks[0].id }]);
 			expect(server.tasks.map((task) => task.url)).toEqual(['http://a.example/after-restart']);
 		});
 	});
@@ -113,7 +113,7 @@ describe('Faults in the middle of an item on Cloudreve 3.5.2 (one request per li
 
 			expect(output[0].json.error).toMatch(/^2 of 3 links could not be added: /);
 			expect(output[0].json.tasks).toEqual([
-				{ url: 'http://a.example/1', status: 'queued' },
+				{ url: 'http://a.example/1', status: 'queued', taskId: server.tasks[0].id },
 				expect.objectContaining({ url: 'http://a.example/2', status: 'failed', error: expect.stringMatching(/^The server answered HTTP 502 .*\(it may have been added anyway; check Cloudreve before retrying\)$/) }),
 				expect.objectContaining({ url: 'http://a.example/3', status: 'failed', error: expect.stringMatching(/\(not sent\)$/) }),
 			]);

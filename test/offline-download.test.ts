@@ -16,9 +16,8 @@ describe.each(VERSIONS)('Add Offline Download on Cloudreve %s', (version) => {
 				expect(item.json.destination).toBe('/RSS/番剧');
 				const tasks = item.json.tasks as Array<Record<string, unknown>>;
 				expect(tasks).toEqual([
-					isV4
-						? { url: `http://feeds.example/episode-${index + 1}.torrent`, status: 'queued', taskId: expect.any(String) }
-						: { url: `http://feeds.example/episode-${index + 1}.torrent`, status: 'queued' },
+					// 3.x returns no task id: the node finds the gid in the task lists.
+					{ url: `http://feeds.example/episode-${index + 1}.torrent`, status: 'queued', taskId: server.tasks[index].id },
 				]);
 			});
 			expect(server.tasks.map((task) => task.url)).toEqual([1, 2, 3].map((n) => `http://feeds.example/episode-${n}.torrent`));
@@ -137,10 +136,11 @@ describe('Add Offline Download, server-wide failures', () => {
 				continueOnFail: true,
 			});
 			expect(output[0].json.error).toContain('1 of 3 links could not be added: http://bad.example/2');
+			// 4.x sends no task ids with a partial failure: the node finds them in the task lists.
 			expect(output[0].json.tasks).toEqual([
-				{ url: 'http://ok.example/1', status: 'queued' },
+				{ url: 'http://ok.example/1', status: 'queued', taskId: server.tasks[0].id },
 				expect.objectContaining({ url: 'http://bad.example/2', status: 'failed', code: 40048 }),
-				{ url: 'http://ok.example/3', status: 'queued' },
+				{ url: 'http://ok.example/3', status: 'queued', taskId: server.tasks[1].id },
 			]);
 			expect(server.tasks.map((task) => task.url)).toEqual(['http://ok.example/1', 'http://ok.example/3']);
 		});

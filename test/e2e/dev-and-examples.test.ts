@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { DEMO_WORKFLOW_ID, OWNER, startDev } from '../../scripts/dev';
+import { DEMO_WORKFLOW_ID, OWNER, SANDBOX_CREDENTIAL_ID, startDev } from '../../scripts/dev';
 import type { DevSession } from '../../scripts/dev';
 
 jest.setTimeout(15 * 60_000);
@@ -65,7 +65,7 @@ describe('npm run dev', () => {
 		const nodes: Array<{ name: string }> = await rest('/types/nodes.json');
 		expect(nodes.map((node) => node.name)).toContain('n8n-nodes-cloudreve.cloudreve');
 		const workflows = await rest('/rest/workflows');
-		expect(workflows.data.map((workflow: { id: string }) => workflow.id).sort()).toEqual(['cloudreveDemo0001', 'cloudreveHook0001', 'cloudreveRss00001']);
+		expect(workflows.data.map((workflow: { id: string }) => workflow.id).sort()).toEqual(['cloudreveDemo0001', 'cloudreveFiles001', 'cloudreveHook0001', 'cloudreveRss00001', 'cloudreveShare001']);
 	});
 
 	test('the demo workflow, run as the editor runs it, succeeds against the sandbox', async () => {
@@ -110,5 +110,33 @@ describe('npm run dev', () => {
 		}
 		expect(sandbox.tasks.filter((task) => task.dst === '/RSS').map((task) => task.url).sort()).toEqual(expected);
 		expect(sandbox.requests.some((request) => request.path === '/feed.xml')).toBe(true);
+	});
+});
+
+describe('the folder picker in the editor', () => {
+	test('lists the drive\'s folders through the REST endpoint the editor calls, searchable', async () => {
+		const sandbox = dev.sandbox!;
+		sandbox.addFolder('/Picker/Anime');
+		sandbox.addFolder('/Picker/Movies');
+		sandbox.addFile('/Picker/not-a-folder.txt', 'x');
+		const ask = async (filter?: string) =>
+			await rest('/rest/dynamic-node-parameters/resource-locator-results', {
+				method: 'POST',
+				body: JSON.stringify({
+					path: 'parameters.folder',
+					nodeTypeAndVersion: { name: 'n8n-nodes-cloudreve.cloudreve', version: 1.1 },
+					currentNodeParameters: { resource: 'file', operation: 'upload', folder: { __rl: true, mode: 'list', value: '/' } },
+					methodName: 'searchFolders',
+					credentials: { cloudreveApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Cloudreve sandbox' } },
+					...(filter === undefined ? {} : { filter }),
+				}),
+			});
+		const root = await ask();
+		expect(root.data.results[0]).toEqual({ name: '/ (Root folder)', value: '/' });
+		expect(root.data.results.map((result: { value: string }) => result.value)).toContain('/Picker');
+		const below = await ask('/Picker/');
+		expect(below.data.results.map((result: { value: string }) => result.value)).toEqual(['/Picker', '/Picker/Anime', '/Picker/Movies']);
+		const searched = await ask('/Picker/mov');
+		expect(searched.data.results).toEqual([{ name: '/Picker/Movies', value: '/Picker/Movies' }]);
 	});
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import type { N8nLine } from '../../scripts/n8n-runtime';
-import { NODE_TYPE, nodeOutput } from '../../scripts/n8n-runtime';
+import { NODE_TYPE, exampleWorkflow, nodeOutput } from '../../scripts/n8n-runtime';
 import { credentialFor, useRealN8n } from './helpers';
 
 jest.setTimeout(20 * 60_000);
@@ -84,5 +84,17 @@ describe.each([2, 1] as N8nLine[])('File operations in real n8n line %s', (line)
 		const chunks = server.requests.filter((request) => /\/file\/upload\/[^/]+\/\d+$/.test(request.path)).map((request) => request.bodyLength);
 		expect(chunks).toEqual(serverVersion === '3.4.3' ? [] : [102400, 102400, 51323]);
 		expect(server.stats.logins).toBe(1);
+	});
+
+	test('the example workflow "upload a daily report" runs: CSV made, uploaded, listed, fetched back, linked', async () => {
+		const server = n8n.servers[version];
+		await n8n.home.importWorkflow(exampleWorkflow('report-to-cloudreve.json', 'credMain'));
+		const result = await n8n.home.execute('cloudreveFiles001');
+		expect({ code: result.code, error: result.run?.data.resultData.error?.message }).toEqual({ code: 0, error: undefined });
+		const uploaded = nodeOutput(result.run, 'Upload report')[0].json;
+		expect(uploaded.path).toMatch(/^\/Reports\/downloads-\d{4}-\d{2}-\d{2}\.csv$/);
+		expect(server.fileContent(String(uploaded.path))?.toString()).toContain('Demo Anime 01');
+		expect(nodeOutput(result.run, 'Download report')[0].json).toMatchObject({ path: uploaded.path, size: uploaded.size });
+		expect(nodeOutput(result.run, 'Direct link')[0].json).toEqual({ path: uploaded.path, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
 	});
 });

@@ -7,13 +7,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CloudreveClient } from '../transport/client';
 import { readTimeoutMs } from './common.descriptions';
+import { Later } from './later';
 import { CloudreveError } from '../transport/contract';
 import { InputError } from '../transport/paths';
 import * as file from './file/File.resource';
 import * as folder from './folder/Folder.resource';
 import * as offlineDownload from './offlineDownload/OfflineDownload.resource';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number, client: CloudreveClient) => Promise<INodeExecutionData[]>;
+type Operation = (this: IExecuteFunctions, itemIndex: number, client: CloudreveClient) => Promise<INodeExecutionData[] | Later>;
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
 	file: file.operations,
@@ -50,21 +51,32 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const client = new CloudreveClient(this);
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const output: INodeExecutionData[][] = [];
+	const later: Array<{ itemIndex: number; results: Later }> = [];
+	const runItem = async (itemIndex: number, produce: () => Promise<INodeExecutionData[] | Later>) => {
 		try {
-			client.timeoutMs = readTimeoutMs(this, itemIndex);
-			const results = await run.call(this, itemIndex, client);
-			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
+			const results = await produce();
+			if (results instanceof Later) later.push({ itemIndex, results });
+			else output[itemIndex] = results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
 		} catch (caught) {
 			const error = toNodeError(this, caught as Error, itemIndex);
 			if (!this.continueOnFail()) throw error;
 			const details = caught instanceof CloudreveError ? (caught.details ?? {}) : {};
-			output.push({
-				json: { ...details, error: error.message, ...(error.description ? { description: error.description } : {}) },
-				pairedItem: { item: itemIndex },
-			});
+			output[itemIndex] = [
+				{
+					json: { ...details, error: error.message, ...(error.description ? { description: error.description } : {}) },
+					pairedItem: { item: itemIndex },
+				},
+			];
 		}
+	};
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		await runItem(itemIndex, async () => {
+			client.timeoutMs = readTimeoutMs(this, itemIndex);
+			return await run.call(this, itemIndex, client);
+		});
 	}
-	return [output];
+	// Outputs that wait for the whole execution (see Later), in item order.
+	for (const { itemIndex, results } of later) await runItem(itemIndex, results.settle);
+	return [output.flat()];
 }

@@ -9,6 +9,7 @@ import { addOfflineDownloads } from './downloads';
 import { getEntry, listFolder, search } from './entries';
 import { createFolder } from './folders';
 import { getDirectLink } from './links';
+import { cancelTask, getTask, listTasks } from './tasks';
 import { download, upload } from './transfer';
 
 export class V3Api implements CloudreveApi {
@@ -39,12 +40,12 @@ export class V3Api implements CloudreveApi {
 
 	getDirectLink: CloudreveApi['getDirectLink'] = async (file) => await getDirectLink(this.transport, file);
 
-	// Offline-download tasks (listTasks, getTask, cancelTask): being written in tasks.ts.
-	listTasks: CloudreveApi['listTasks'] = async () => notYet();
+	// Offline-download tasks (tasks.ts).
+	listTasks: CloudreveApi['listTasks'] = async (filter, options) => await listTasks(this.transport, filter, options);
 
-	getTask: CloudreveApi['getTask'] = async () => notYet();
+	getTask: CloudreveApi['getTask'] = async (taskId) => await getTask(this.transport, taskId);
 
-	cancelTask: CloudreveApi['cancelTask'] = async () => notYet();
+	cancelTask: CloudreveApi['cancelTask'] = async (taskId) => await cancelTask(this.transport, taskId);
 
 	// Shares and storage use: being written in shares.ts and account.ts.
 	createShare: CloudreveApi['createShare'] = async () => notYet();

@@ -1,0 +1,14 @@
+/** The Task ID parameter of Get and Cancel, checked before anything is sent. */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { InputError, describeValue } from '../../transport/paths';
+
+export function readTaskId(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('taskId', itemIndex) as unknown;
+	const text = typeof value === 'number' ? String(value) : value;
+	if (typeof text !== 'string') throw new InputError(`Invalid Task ID: expected the taskId of an offline download, got ${describeValue(value)}`);
+	if (text.trim() === '') {
+		throw new InputError('Invalid Task ID: it is empty', 'Map it to the taskId of an earlier Add Offline Download or Get Many, e.g. {{ $json.taskId }}.');
+	}
+	return text.trim();
+}
