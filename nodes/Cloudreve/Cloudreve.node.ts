@@ -1,9 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as account from './actions/account/Account.resource';
 import * as file from './actions/file/File.resource';
 import * as folder from './actions/folder/Folder.resource';
 import * as offlineDownload from './actions/offlineDownload/OfflineDownload.resource';
+import * as share from './actions/share/Share.resource';
 import { router } from './actions/router';
 import { searchFolders } from './methods/listSearch';
 
@@ -17,7 +19,7 @@ export class Cloudreve implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage files, folders and offline downloads on a self-hosted Cloudreve drive (3.x and 4.x)',
+		description: 'Manage files, folders, share links and offline downloads on a self-hosted Cloudreve drive (3.x and 4.x)',
 		defaults: { name: 'Cloudreve' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,15 +32,19 @@ export class Cloudreve implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Account', value: 'account' },
 					{ name: 'File', value: 'file' },
 					{ name: 'Folder', value: 'folder' },
 					{ name: 'Offline Download', value: 'offlineDownload' },
+					{ name: 'Share', value: 'share' },
 				],
 				default: 'offlineDownload',
 			},
 			...file.description,
 			...folder.description,
 			...offlineDownload.description,
+			...share.description,
+			...account.description,
 		],
 	};
 

@@ -22,6 +22,7 @@ import { fileResponse, filesV4Routes } from './files-v4';
 import { providerRoutes } from './providers';
 import type { DownloadTicket, Node, StoragePolicyType, StreamBody, TrashEntry, UploadSession } from './storage';
 import { contentOf, quotaSizeOf, sha256Of, Signer, sizeOf } from './storage';
+import { installShares } from './shares';
 import { taskRoutes } from './tasks';
 import { isRawBodyRoute, uploadRoutes } from './uploads';
 import { ILLEGAL_NAME, versionAtLeast } from './util';
@@ -257,6 +258,7 @@ export class FakeCloudreve {
 		for (const user of options.users ?? [DEMO_USER]) this.addUser(user);
 		this.domains.push(filesV3Routes, filesV4Routes, uploadRoutes, taskRoutes);
 		this.externalRoutes.push(providerRoutes);
+		installShares(this);
 	}
 
 	// ---------------------------------------------------------------- lifecycle

@@ -8,6 +8,7 @@
  * the caller says the credential expired, or when testing; its output is merged into the stored
  * data; a function `authenticate` is called as is. The end-to-end suite runs the real CLI.
  */
+import { Logger as N8nLogger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import type {
 	IBinaryData,
@@ -57,6 +58,9 @@ function safeStringify(value: unknown): string {
 const logger = { error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') } as unknown as Logger;
 (logger as unknown as { scoped: () => Logger }).scoped = () => logger;
 LoggerProxy.init(logger);
+// n8n-core's own Logger (from the DI container) would otherwise replace the proxy's logger when
+// first built (by the binary data service) and take every later line.
+Container.set(N8nLogger, logger as unknown as N8nLogger);
 
 /** The encrypted credential row of n8n's database, in memory. */
 export class CredentialStore extends ICredentialsHelper {

@@ -10,16 +10,20 @@ import { readTimeoutMs } from './common.descriptions';
 import { Later } from './later';
 import { CloudreveError } from '../transport/contract';
 import { InputError } from '../transport/paths';
+import * as account from './account/Account.resource';
 import * as file from './file/File.resource';
 import * as folder from './folder/Folder.resource';
 import * as offlineDownload from './offlineDownload/OfflineDownload.resource';
+import * as share from './share/Share.resource';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number, client: CloudreveClient) => Promise<INodeExecutionData[] | Later>;
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
+	account: account.operations,
 	file: file.operations,
 	folder: folder.operations,
 	offlineDownload: offlineDownload.operations,
+	share: share.operations,
 };
 
 /** n8n's error for a failure of item `itemIndex`; our messages are kept, secrets never enter them. */

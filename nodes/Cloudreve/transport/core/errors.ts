@@ -77,7 +77,11 @@ export type CodeContext =
 	| 'download'
 	/** Copy, move, rename, delete. */
 	| 'change'
-	| 'directLink';
+	| 'directLink'
+	/** Creating or listing share links. */
+	| 'share'
+	/** A share link by its id (delete). */
+	| 'deleteShare';
 
 interface Text {
 	message: string;
@@ -125,6 +129,9 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			if (context === 'createFolder' && server.generation === 'v4') {
 				return { message: 'A part of the path is a file, not a folder', description: 'Choose a path whose parent folders are folders.' };
 			}
+			if (context === 'share') {
+				return { message: 'Cloudreve refused to share this file or folder', description: 'Only its owner may share it, and files shared with you (symbolic files) cannot be shared again.' };
+			}
 			if (context === 'addDownload' && hasOldErrorCodes(server)) {
 				return {
 					message: 'Offline download is disabled on this Cloudreve server, or the account is banned',
@@ -134,6 +141,8 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			return { message: 'Cloudreve refused this action', description: 'The account or its user group may not do this.' };
 		case 404:
 			if (context === 'twoFactor') return TWO_FACTOR_SESSION_LOST;
+			if (context === 'deleteShare') return SHARE_MISSING;
+			if (context === 'share') return PATH_MISSING;
 			if (hasOldErrorCodes(server)) {
 				if (context === 'addDownload') return destinationMissing();
 				if (context !== 'request' && context !== 'createFolder') return PATH_MISSING;
@@ -142,6 +151,8 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			return { message: 'Not found on the Cloudreve server' };
 		case 40001:
 			if (context === 'twoFactor') return TWO_FACTOR_REJECTED;
+			// 4.x: an id that is no share id at all ("Failed to parse object ID").
+			if (context === 'deleteShare') return SHARE_MISSING;
 			if (context === 'login' && server.generation === 'v3' && !wrongPasswordIs401(server) && hasOldErrorCodes(server)) return WRONG_LOGIN;
 			return { message: 'Cloudreve rejected the request\'s parameters', description: 'This usually means a value the node sent does not fit this Cloudreve version. Please report it with the server version.' };
 		case 40003:
@@ -155,6 +166,12 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			}
 			return { message: 'A file or folder with this name already exists at the destination', description: 'Rename or remove the existing one first, or choose another destination or name.' };
 		case 40007:
+			if (context === 'share') {
+				return {
+					message: 'This account\'s user group may not create share links',
+					description: 'An admin can allow sharing in the Cloudreve dashboard (Users → Groups → the group\'s permissions, "Share").',
+				};
+			}
 			return {
 				message: context === 'addDownload' ? 'This account\'s user group may not use offline download' : 'This account\'s user group may not do this',
 				description: 'An admin can allow it in the Cloudreve dashboard (Users → Groups → the group\'s permissions).',
@@ -166,7 +183,7 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			};
 		case 40016:
 			if (context === 'addDownload') return destinationMissing();
-			if (context === 'read' || context === 'download' || context === 'change' || context === 'directLink') return PATH_MISSING;
+			if (context === 'read' || context === 'download' || context === 'change' || context === 'directLink' || context === 'share') return PATH_MISSING;
 			return { message: 'A parent folder does not exist', description: 'Check the path.' };
 		case 40017:
 			return { message: 'This Cloudreve account is banned', description: 'Ask the Cloudreve admin to unban it.' };
@@ -226,6 +243,8 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			return { message: 'The file or folder is locked by another operation', description: 'Retry when the other operation has finished.' };
 		case 40080:
 			return WRONG_LOGIN;
+		case 40058:
+			return SHARE_MISSING;
 		case 40082:
 			return { message: 'Only the owner may do this' };
 		case 50001:
@@ -240,6 +259,11 @@ function textFor(code: number, server: ServerInfo, context: CodeContext): Text |
 			return undefined;
 	}
 }
+
+const SHARE_MISSING: Text = {
+	message: 'No share link with this id',
+	description: 'Check the Share ID (the "id" that Create or Get Many output). The link may have been deleted already, or belong to another account.',
+};
 
 const PATH_MISSING: Text = {
 	message: 'The file or folder does not exist',

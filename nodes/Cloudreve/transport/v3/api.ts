@@ -4,11 +4,13 @@
  */
 import type { CloudreveApi } from '../contract';
 import type { Transport } from '../core/transport';
+import { getStorage } from './account';
 import { copy, move, remove, rename } from './changes';
 import { addOfflineDownloads } from './downloads';
 import { getEntry, listFolder, search } from './entries';
 import { createFolder } from './folders';
 import { getDirectLink } from './links';
+import { createShare, deleteShare, listShares } from './shares';
 import { cancelTask, getTask, listTasks } from './tasks';
 import { download, upload } from './transfer';
 
@@ -47,16 +49,12 @@ export class V3Api implements CloudreveApi {
 
 	cancelTask: CloudreveApi['cancelTask'] = async (taskId) => await cancelTask(this.transport, taskId);
 
-	// Shares and storage use: being written in shares.ts and account.ts.
-	createShare: CloudreveApi['createShare'] = async () => notYet();
+	// Shares (shares.ts) and storage use (account.ts).
+	createShare: CloudreveApi['createShare'] = async (entry, options) => await createShare(this.transport, entry, options);
 
-	listShares: CloudreveApi['listShares'] = async () => notYet();
+	listShares: CloudreveApi['listShares'] = async (options) => await listShares(this.transport, options);
 
-	deleteShare: CloudreveApi['deleteShare'] = async () => notYet();
+	deleteShare: CloudreveApi['deleteShare'] = async (shareId) => await deleteShare(this.transport, shareId);
 
-	getStorage: CloudreveApi['getStorage'] = async () => notYet();
-}
-
-function notYet(): never {
-	throw new Error('not implemented yet');
+	getStorage: CloudreveApi['getStorage'] = async () => await getStorage(this.transport);
 }
