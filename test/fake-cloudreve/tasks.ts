@@ -187,6 +187,19 @@ export class TaskLab {
 		return created;
 	}
 
+	/** Tasks added now, as an add request would (for tests that need no node to add them); `folder` is a plain path. */
+	add(urls: string[], folder = '/', owner = 'demo@example.com'): Task[] {
+		const dst = this.server.generation === 'v3' ? folder : `cloudreve://my${folder.split('/').filter(Boolean).map((name) => `/${encodeURIComponent(name)}`).join('')}`;
+		const created = urls.map((url) => {
+			const task: Task = { id: this.newTaskId(), url, dst, owner, createdAt: iso(this.now()) };
+			this.lives.set(task, this.newLife(url));
+			this.server.tasks.push(task);
+			return task;
+		});
+		this.sync();
+		return created;
+	}
+
 	newTaskId(): string {
 		return this.server.generation === 'v3' ? randomBytes(8).toString('hex') : this.server.newId();
 	}
@@ -307,7 +320,8 @@ function v3Finished(server: FakeCloudreve, lab: TaskLab, task: Task, state: Stat
 		task_status: state.phase === 'transferring' ? 1 : state.phase === 'completed' ? 4 : -1,
 		task_error: '',
 		create: task.createdAt,
-		update: iso(state.since),
+		// The download record is saved when the transfer starts; its end changes only the transfer task.
+		update: iso(state.phase === 'completed' ? state.since - lab.stepMs : state.since),
 		node: 'Master (Local machine)',
 	};
 }

@@ -27,10 +27,11 @@ import type {
 	Logger,
 } from 'n8n-workflow';
 import { ICredentialsHelper, LoggerProxy, Workflow } from 'n8n-workflow';
-import { BinaryDataService, ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, LoadOptionsContext, PollContext, RoutingNode } from 'n8n-core';
 
 import { CloudreveApi } from '../../credentials/CloudreveApi.credentials';
 import { Cloudreve } from '../../nodes/Cloudreve/Cloudreve.node';
+import { CloudreveTrigger } from '../../nodes/Cloudreve/CloudreveTrigger.node';
 
 export const NODE_TYPE = 'n8n-nodes-cloudreve.cloudreve';
 const credentialType: ICredentialType = new CloudreveApi();
@@ -303,4 +304,31 @@ export async function testCredential(store: CredentialStore): Promise<{ status: 
 		}
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+export const TRIGGER_TYPE = 'n8n-nodes-cloudreve.cloudreveTrigger';
+
+export interface PollOptions {
+	store: CredentialStore;
+	parameters: Record<string, unknown>;
+	/** The node's static data, as n8n keeps it for the workflow (a plain object here; mutated in place). */
+	staticData: Record<string, unknown>;
+	/** 'trigger' for an active workflow's poll, 'manual' for "Fetch Test Event". */
+	mode?: 'trigger' | 'manual';
+}
+
+/** One poll of the Cloudreve Trigger through n8n-core's PollContext, as an active workflow runs it. */
+export async function pollTrigger({ store, parameters, staticData, mode = 'trigger' }: PollOptions): Promise<INodeExecutionData[][] | null> {
+	const node: INode = {
+		id: 'node-cloudreve-trigger',
+		name: 'Cloudreve Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { cloudreveApi: { id: store.id, name: store.name } },
+	};
+	const workflow = new Workflow({ id: 'wf-trigger', nodes: [node], connections: {}, active: mode !== 'manual', nodeTypes: nodeTypes({ [TRIGGER_TYPE]: new CloudreveTrigger() }) });
+	const context = new PollContext(workflow, node, additionalData(store), mode, mode === 'manual' ? 'manual' : 'activate', undefined, undefined, undefined, undefined, () => staticData as never);
+	return await new CloudreveTrigger().poll.call(context);
 }
