@@ -3,7 +3,8 @@
  * does: a file read from disk is uploaded and shared with a password and an expiry (3.8.3: with a
  * download limit too, as 3.x needs), the link is fetched from the fake server and works, the share
  * is listed, the storage use read; a second workflow deletes the share and the link is gone. The
- * example workflow "share every finished download and post the link" is imported and run.
+ * example workflow "share every finished download and post the link" is imported, and its chain
+ * run with the trigger's item handed in (`n8n execute` does not poll triggers).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -95,14 +96,42 @@ describe('share links inside n8n 2.41.1', () => {
 		expect((await fetch(url)).status).toBe(404);
 	});
 
-	test('the example "share every finished download and post the link" imports and runs on Cloudreve 3.8.3', async () => {
+	test('the example "share every finished download and post the link" imports; its chain runs on Cloudreve 3.8.3', async () => {
 		const server = n8n.servers['3.8.3'];
-		server.addFile('/Downloads/Episode 1.mkv', 'one');
-		server.addFile('/Downloads/Episode 2.mkv', 'two');
-		server.addFolder('/Downloads/incomplete');
-		await n8n.home.importWorkflow(exampleWorkflow('share-finished-download.json', 'cred383'));
+		server.addFile('/Downloads/Show/Episode 1.mkv', 'one');
+		server.addFile('/Downloads/Show/Episode 2.mkv', 'two');
+		// The example as published: Cloudreve Trigger (Offline Download Finished) first.
+		const example = exampleWorkflow('share-finished-download.json', 'cred383') as { nodes: Array<Record<string, unknown>>; connections: Record<string, unknown> };
+		expect(example.nodes[0]).toMatchObject({ name: 'Download finished', type: 'n8n-nodes-cloudreve.cloudreveTrigger' });
+		await n8n.home.importWorkflow(example);
 
-		const result = await n8n.home.execute('cloudreveShare001');
+		// `n8n execute` does not poll triggers: the same chain, with the trigger's item (a finished
+		// download and its files) handed in by a Manual Trigger and a Code node of the same name.
+		const finished = {
+			taskId: '66aa3a1e63a32298',
+			url: 'magnet:?xt=urn:btih:show',
+			name: 'Show',
+			destination: '/Downloads',
+			status: 'completed',
+			progress: 1,
+			files: [
+				{ path: '/Downloads/Show/Episode 1.mkv', size: 3 },
+				{ path: '/Downloads/Show/Episode 2.mkv', size: 3 },
+			],
+		};
+		const chain = {
+			...example,
+			id: 'shareChain383',
+			nodes: [
+				{ id: 'chain-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-220, 0], parameters: {} },
+				{ id: 'chain-finished', name: 'Download finished', type: 'n8n-nodes-base.code', typeVersion: 2, position: [0, 0], parameters: { jsCode: `return [{ json: ${JSON.stringify(finished)} }];` } },
+				...example.nodes.slice(1),
+			],
+			connections: { ...example.connections, Start: { main: [[{ node: 'Download finished', type: 'main', index: 0 }]] } },
+		};
+		await n8n.home.importWorkflow(chain);
+
+		const result = await n8n.home.execute('shareChain383');
 
 		expect(result.run?.status).toBe('success');
 		const posts = nodeOutput(result.run, 'Post the link');
@@ -114,7 +143,7 @@ describe('share links inside n8n 2.41.1', () => {
 
 		// A site URL left at its default (http://localhost) shows in the post as a warning.
 		shareSettings(server).siteUrl = 'http://localhost';
-		const again = await n8n.home.execute('cloudreveShare001');
+		const again = await n8n.home.execute('shareChain383');
 		shareSettings(server).siteUrl = undefined;
 		const warned = nodeOutput(again.run, 'Post the link');
 		expect(warned).toHaveLength(2);
