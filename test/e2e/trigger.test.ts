@@ -9,7 +9,7 @@
  * - n8n stops; a download ends and a file arrives while it is down; after the restart each fires
  *   once, and nothing that fired before fires again.
  *
- * Executions are read from n8n's SQLite database (execution_entity, execution_data).
+ * Executions are read from n8n's SQLite database (execution_entity, execution_data) while n8n runs.
  */
 import { execFileSync } from 'child_process';
 import type { ChildProcess } from 'child_process';
@@ -96,10 +96,19 @@ function libraryWorkflow(version: Version) {
 	return { ...exampleWorkflow('download-finished-to-library.json', `cred${tag(version)}`), id: libraryId(version), name: `e2e library ${version}` };
 }
 
-/** Rows of n8n's database (sqlite3 CLI, JSON output). */
+/**
+ * Rows of n8n's SQLite database, read with n8n's own sqlite3 module under n8n's Node.js (its
+ * native add-on is built for that Node), read-only, while n8n runs.
+ */
 function query<T>(sql: string): T[] {
-	const out = execFileSync('sqlite3', ['-json', join(n8n.home.userFolder, '.n8n', 'database.sqlite'), sql], { encoding: 'utf8' });
-	return out.trim() === '' ? [] : (JSON.parse(out) as T[]);
+	const { install, userFolder } = n8n.home;
+	const script = [
+		`const sqlite3 = require(${JSON.stringify(join(install.dir, 'node_modules', 'sqlite3'))});`,
+		'const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);',
+		'db.all(process.argv[2], (error, rows) => { if (error) { console.error(error.message); process.exit(1); } process.stdout.write(JSON.stringify(rows)); db.close(); });',
+	].join('\n');
+	const out = execFileSync(join(install.nodeDir, 'bin', 'node'), ['-e', script, join(userFolder, '.n8n', 'database.sqlite'), sql], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	return JSON.parse(out) as T[];
 }
 
 /** The items the trigger node of `workflowId` emitted, one list per execution (n8n stores run data "flatted"). */
