@@ -1,10 +1,23 @@
 /**
- * `npm run bench`: how fast and how lean the Cloudreve node moves a big file through a real n8n,
- * next to the baselines that say what "fast" means here, all measured in one run on this machine.
+ * `npm run bench`: what the Cloudreve node costs in a real n8n, next to the baselines that say what
+ * "cheap" and "fast" mean here, all measured in one run on this machine and printed as one table
+ * with two sections:
  *
- *   npm run bench                              # 1 GiB, 3 rounds (the figures the goals are about), ~3.5 min
- *   npm run bench -- --size-mib 256 --rounds 1 # a quick look
- *   BENCH_PROFILE_DIR=/tmp/prof npm run bench  # also a V8 CPU profile of every n8n execution
+ * - Requests (scripts/bench-requests.ts): Add Offline Download of 1, 100 and 1,000 links against
+ *   fake Cloudreve 3.8.3 and 4.0.0, versus the HTTP Request chain users build by hand and a plain
+ *   keep-alive client: requests, logins, TCP connections and wall time (~2.5 min).
+ * - Files (below): how fast and how lean the node moves a big file (~3.5 min).
+ *
+ *   npm run bench                                   # both sections, the figures the goals are about
+ *   npm run bench -- --only requests                # only the request section
+ *   npm run bench -- --only files                   # only the file section
+ *   npm run bench -- --size-mib 256 --rounds 1      # a quick look at files
+ *   npm run bench -- --only requests --request-versions 3.8.3 --request-sizes 1,100
+ *   BENCH_PROFILE_DIR=/tmp/prof npm run bench       # also a V8 CPU profile of every n8n execution;
+ *                                                   # the request section then summarizes the node's
+ *                                                   # largest run (where its time goes, per item)
+ *
+ * The file section:
  *
  * Setup: n8n 2.41.1 from the cache (installed on first use, like the e2e tests), this package packed
  * and installed into a throwaway user folder, binary data mode "filesystem", and a fake Cloudreve
@@ -48,6 +61,7 @@ import {
 	stopLiveChildren,
 	writeInputFile,
 } from './bench-tools';
+import { formatRequestSection, runRequestSection } from './bench-requests';
 import { cloudreveWorkflow, httpRequestWorkflow, readOnlyWorkflow } from './bench-workflows';
 import { N8nHome, cloudreveCredential, ensureN8n, installPackedPackage } from './n8n-runtime';
 
@@ -59,9 +73,16 @@ const MB = 1e6;
 const MEMORY_SIZES_MIB = [1, 64, 256];
 const READ_ONLY_MIB = 256;
 
+type Section = 'requests' | 'files';
+
 interface Options {
 	sizeMib: number;
 	rounds: number;
+	/** Run only this section (--only requests|files); both by default. */
+	only?: Section;
+	/** Request section: fake Cloudreve versions and item counts. */
+	requestVersions: string[];
+	requestSizes: number[];
 }
 
 function flag(argv: string[], name: string): string | undefined {
@@ -75,7 +96,13 @@ function parseOptions(argv: string[]): Options {
 	const rounds = Number(flag(argv, 'rounds') ?? process.env.BENCH_ROUNDS ?? 3);
 	if (!Number.isInteger(sizeMib) || sizeMib < 64) throw new Error('--size-mib must be a whole number of MiB, at least 64');
 	if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number, at least 1');
-	return { sizeMib, rounds };
+	const only = flag(argv, 'only') ?? process.env.BENCH_ONLY;
+	if (only !== undefined && only !== 'requests' && only !== 'files') throw new Error('--only must be "requests" or "files"');
+	const requestVersions = (flag(argv, 'request-versions') ?? process.env.BENCH_REQUEST_VERSIONS ?? '3.8.3,4.0.0').split(',').filter(Boolean);
+	const requestSizes = (flag(argv, 'request-sizes') ?? process.env.BENCH_REQUEST_SIZES ?? '1,100,1000').split(',').map(Number);
+	if (requestSizes.length === 0 || !requestSizes.every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--request-sizes must be whole numbers of items, at least 1, separated by commas');
+	if (requestVersions.length === 0 || !requestVersions.every((v) => /^[34]\.\d+\.\d+$/.test(v))) throw new Error('--request-versions must be Cloudreve versions like 3.8.3,4.0.0');
+	return { sizeMib, rounds, only, requestVersions, requestSizes };
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -138,6 +165,17 @@ async function main(): Promise<void> {
 
 		log('[2/6] building and packing n8n-nodes-cloudreve, installing it into a temporary n8n user folder');
 		installPackedPackage(home.userFolder);
+		const machine = await describeMachine(home);
+		const sections: string[][] = [];
+
+		if (options.only !== 'files') {
+			log(`[requests] Add Offline Download: ${options.requestSizes.join(', ')} items against fake Cloudreve ${options.requestVersions.join(' and ')} (${elapsed()})`);
+			sections.push(formatRequestSection(await runRequestSection(home, { versions: options.requestVersions, sizes: options.requestSizes }, elapsed)));
+		}
+		if (options.only === 'requests') {
+			printTable(machine, options, started, loadBefore, sections);
+			return;
+		}
 
 		const sizes = [...new Set([...MEMORY_SIZES_MIB, READ_ONLY_MIB, options.sizeMib])];
 		log(`[3/6] writing input files (${sizes.join(', ')} MiB) into ${inputDir}`);
@@ -164,7 +202,6 @@ async function main(): Promise<void> {
 			httpRequestWorkflow('benchHttpRequest', big.path, fake.url, client.cookie, httpFile.id),
 			readOnlyWorkflow('benchReadOnly256', inputs.get(READ_ONLY_MIB)!.path),
 		]);
-		const machine = await describeMachine(home);
 
 		/** The server holds what it received: check it byte for byte, then let it go (1 GiB each). */
 		const verifyAndDrop = (path: string, sha256: string, what: string, keepNode = false) => {
@@ -305,27 +342,22 @@ async function main(): Promise<void> {
 
 		const best = {} as Record<Row, Measure>;
 		for (const row of Object.keys(results[0]) as Row[]) best[row] = results.map((result) => result[row]).reduce((a, b) => (b.ms < a.ms ? b : a));
-		printTable({
-			machine,
+		sections.push(fileSection({
 			options,
-			totalSeconds: (Date.now() - started) / 1000,
-			load: [loadBefore, loadavg()[0]],
 			bytes: bigBytes,
 			best,
 			peaks,
 			bigPeaks: sortedPeaks,
 			readOnlyPeak: readOnly.peakRss ?? NaN,
-		});
+		}));
+		printTable(machine, options, started, loadBefore, sections);
 	} finally {
 		await cleanUp();
 	}
 }
 
 interface Report {
-	machine: Machine;
 	options: Options;
-	totalSeconds: number;
-	load: [number, number];
 	bytes: number;
 	best: Record<Row, Measure>;
 	peaks: Map<number, number>;
@@ -346,8 +378,24 @@ const LABELS: Record<Row, string> = {
 	readFile: 'n8n Read File (disk → binary store)',
 };
 
-function printTable(report: Report): void {
-	const { machine, options, best, bytes } = report;
+/** The one table: where and what it ran on, then each section measured. */
+function printTable(machine: Machine, options: Options, started: number, loadBefore: number, sections: string[][]): void {
+	const out: string[] = [];
+	const line = (text = '') => out.push(text);
+	const only = options.only ? ` --only ${options.only}` : '';
+	line(`Cloudreve node benchmark (npm run bench${only}), ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, whole run ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	line(`Machine: nproc ${machine.nproc}, ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB RAM, load average ${loadBefore.toFixed(1)} at start / ${loadavg()[0].toFixed(1)} at end`);
+	line(`Software: n8n ${machine.n8nVersion} on Node ${machine.n8nNodeVersion}; bench and fake server on Node ${machine.nodeVersion} in one process on 127.0.0.1; ${machine.curlVersion}`);
+	for (const section of sections) {
+		line();
+		out.push(...section);
+	}
+	process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** The file-transfer section: throughput and memory. */
+function fileSection(report: Report): string[] {
+	const { options, best, bytes } = report;
 	const out: string[] = [];
 	const line = (text = '') => out.push(text);
 	const sizeText = options.sizeMib === 1024 ? '1 GiB' : `${options.sizeMib} MiB`;
@@ -355,9 +403,7 @@ function printTable(report: Report): void {
 	const memoryGoal = 2 * chunkMb + 150;
 	const rate = (m: Measure) => bytes / MiB / (m.ms / 1000);
 
-	line(`Cloudreve node benchmark (npm run bench), ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, whole run ${report.totalSeconds.toFixed(0)} s`);
-	line(`Machine: nproc ${machine.nproc}, ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB RAM, load average ${report.load[0].toFixed(1)} at start / ${report.load[1].toFixed(1)} at end`);
-	line(`Software: n8n ${machine.n8nVersion} on Node ${machine.n8nNodeVersion}; bench and fake server on Node ${machine.nodeVersion}; ${machine.curlVersion}`);
+	line(`Files: ${sizeText} upload and download through the node, and peak memory`);
 	line(`Server: fake Cloudreve ${CLOUDREVE_VERSION} in the bench process on 127.0.0.1, local storage policy, chunk size ${CHUNK_SIZE / MiB} MiB; n8n binary data mode: filesystem`);
 	line(`File: ${sizeText} of random bytes, read into n8n by "Read/Write Files from Disk". n8n times are the node's executionTime; best of ${options.rounds} round(s).`);
 	line('CPU s: seconds of CPU the client (n8n process during that node, or curl) and the fake server used during the transfer.');
@@ -402,7 +448,7 @@ function printTable(report: Report): void {
 	line(`Goals: growth over the 1 MiB run ≤ 2 × chunk (${chunkMb.toFixed(1)} MB) + 150 MB = ${memoryGoal.toFixed(0)} MB;`);
 	line(`       flat in file size: ${flatSizes.join(', ')} MiB peaks within ${spread.toFixed(0)} MB of each other (goal ≤ 64 MB: ${spread <= 64 ? 'met' : 'MISSED'}). MB = 10^6 bytes;`);
 	line(`       the ${options.sizeMib} MiB peak is the median of its ${options.rounds} round(s), the others one run each.`);
-	process.stdout.write(`${out.join('\n')}\n`);
+	return out;
 }
 
 main().catch((error: Error) => {
