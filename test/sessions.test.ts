@@ -63,7 +63,8 @@ describe.each(VERSIONS)('Sessions on Cloudreve %s', (version) => {
 			server.onRequest = (request, fake) => {
 				if (request.path.startsWith(`/api/${fake.generation}${addPath}`) && ++adds === 5) fake.invalidateSessions();
 			};
-			const output = await runNode({ store, parameters: addDownload('={{ $json.link }}', '/RSS'), items: rssItems(10) });
+			// One request per item, so that the expiry falls between two of them.
+			const output = await runNode({ store, parameters: addDownload('={{ $json.link }}', '/RSS', { batchSize: 1 }), items: rssItems(10) });
 
 			expect(output.filter((item) => item.json.error !== undefined)).toEqual([]);
 			expect(output).toHaveLength(10);
@@ -167,7 +168,7 @@ describe.each(['3.8.3', '4.0.0'])('Concurrent executions in one n8n process (a q
 				if (request.path.split('?')[0].endsWith(version.startsWith('4') ? '/workflow/download' : '/aria2/url') && ++adds === 12) fake.invalidateSessions();
 			};
 			const runs = await Promise.all(
-				Array.from({ length: 8 }, async (_, run) => await runNode({ store, parameters: addDownload('={{ $json.link }}', '/busy'), items: rssItems(5, `http://busy.example/run${run}`) })),
+				Array.from({ length: 8 }, async (_, run) => await runNode({ store, parameters: addDownload('={{ $json.link }}', '/busy', { batchSize: 1 }), items: rssItems(5, `http://busy.example/run${run}`) })),
 			);
 			expect(runs.flat().map((item) => item.json.error)).toEqual(Array(40).fill(undefined));
 			expect(server.stats.logins - before).toBe(1);

@@ -19,8 +19,12 @@ async function addBatch(transport: Transport, urls: string[], destination: Folde
 	const reply = await transport.request({ method: 'POST', path: '/workflow/download', body: { src: urls, dst: toFileUri(destination) }, retry: 'ifNotSent' });
 	if (reply.code === 0) {
 		const tasks = Array.isArray(reply.data) ? (reply.data as IDataObject[]) : [];
+		// Tasks come in the order of the links; a link sent twice gets two tasks, one each.
+		const unclaimed = [...tasks];
 		return urls.map((url, index) => {
-			const task = tasks.find((candidate) => sourceOf(candidate) === url) ?? tasks[index];
+			const inOrder = tasks[index] !== undefined && sourceOf(tasks[index]) === url && unclaimed.includes(tasks[index]) ? tasks[index] : undefined;
+			const task = inOrder ?? unclaimed.find((candidate) => sourceOf(candidate) === url);
+			if (task !== undefined) unclaimed.splice(unclaimed.indexOf(task), 1);
 			return { url, status: 'queued', taskId: typeof task?.id === 'string' ? task.id : undefined };
 		});
 	}
