@@ -64,6 +64,8 @@ export interface ProfileSummary {
 	parameterReads: Cost[];
 	/** Every sample in exactly one bucket (see PARTITION): the window's time, split. */
 	partition: Cost[];
+	/** The "our own work" bucket by the innermost function of this package on the stack. */
+	ownWork: Cost[];
 }
 
 /**
@@ -154,6 +156,7 @@ export function summarizeProfile(path: string, fromEpochMs: number, toEpochMs: n
 	const inclusive = new Map<string, number>(ENTRY_POINTS.map((entry) => [entry.label, 0]));
 	const parameterReads = new Map<string, number>();
 	const partition = new Map<string, number>(Object.values(PARTITION).map((label) => [label, 0]));
+	const ownWork = new Map<string, number>();
 	const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
 	let sampled = 0;
 	let idle = 0;
@@ -175,11 +178,11 @@ export function summarizeProfile(path: string, fromEpochMs: number, toEpochMs: n
 		let inParameterRead = false;
 		let reader: string | undefined;
 		let requestPath = false;
-		let ours = false;
+		let ours: string | undefined;
 		for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
 			const callFrame = byId.get(id)!.callFrame;
 			if (isRequestPath(callFrame)) requestPath = true;
-			if (callFrame.url.includes(OURS)) ours = true;
+			if (ours === undefined && callFrame.url.includes(OURS)) ours = `${callFrame.functionName || '(anonymous)'}  ${fileOf(callFrame)}:${callFrame.lineNumber + 1}`;
 			for (const entry of ENTRY_POINTS) if (!seen.has(entry.label) && entry.test(callFrame)) seen.add(entry.label);
 			if (callFrame.functionName === '_getNodeParameter' || callFrame.functionName === 'getNodeParameter') inParameterRead = true;
 			else if (inParameterRead && reader === undefined && callFrame.url.includes(OURS)) reader = `${callFrame.functionName || '(anonymous)'}  ${fileOf(callFrame)}:${callFrame.lineNumber + 1}`;
@@ -194,10 +197,11 @@ export function summarizeProfile(path: string, fromEpochMs: number, toEpochMs: n
 						? PARTITION.parameters
 						: requestPath
 							? PARTITION.request
-							: ours
+							: ours !== undefined
 								? PARTITION.ours
 								: PARTITION.other;
 		add(partition, bucket, weight);
+		if (bucket === PARTITION.ours) add(ownWork, ours!, weight);
 		for (const label of seen) add(inclusive, label, weight);
 	}
 	return {
@@ -210,6 +214,7 @@ export function summarizeProfile(path: string, fromEpochMs: number, toEpochMs: n
 		inclusive: ENTRY_POINTS.map((entry) => ({ name: entry.label, ms: inclusive.get(entry.label)! / 1000 })),
 		parameterReads: top(parameterReads, 6),
 		partition: Object.values(PARTITION).map((label) => ({ name: label, ms: partition.get(label)! / 1000 })),
+		ownWork: top(ownWork, 8),
 	};
 }
 
@@ -222,6 +227,10 @@ export function formatProfile(title: string, summary: ProfileSummary, items: num
 	out.push(`  ${title}: window ${summary.windowMs.toFixed(0)} ms, sampled ${summary.sampledMs.toFixed(0)} ms, of which idle ${summary.idleMs.toFixed(0)} ms`);
 	out.push('   Where the time went (each sample counted once, by what is on its stack):');
 	for (const cost of summary.partition) row(cost.name, cost.ms);
+	if (summary.ownWork.length > 0) {
+		out.push('   "Our own work" by the innermost function of this package (with what it calls outside the buckets above):');
+		for (const cost of summary.ownWork) row(cost.name, cost.ms);
+	}
 	out.push('   Self time by package:');
 	for (const cost of summary.packages) row(cost.name, cost.ms);
 	out.push('   With everything they call (synchronous stacks only: awaited continuations are not below their caller):');
