@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { folderPickerModes } from './actions/common.descriptions';
 import { searchFolders } from './methods/listSearch';
 import { CloudreveClient } from './transport/client';
 import type { CloudreveApi, TaskStatus } from './transport/contract';
@@ -58,22 +59,7 @@ export class CloudreveTrigger implements INodeType {
 				required: true,
 				description: 'The folder to watch',
 				displayOptions: { show: { event: ['fileAdded'] } },
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						placeholder: 'Select a folder...',
-						typeOptions: { searchListMethod: 'searchFolders', searchable: true },
-					},
-					{
-						displayName: 'By Path',
-						name: 'path',
-						type: 'string',
-						placeholder: 'e.g. /Downloads/Inbox',
-						validation: [{ type: 'regex', properties: { regex: '^\\s*/.*', errorMessage: 'Start the path at the root with "/", e.g. /Downloads' } }],
-					},
-				],
+				modes: folderPickerModes,
 			},
 			{
 				displayName: 'Options',

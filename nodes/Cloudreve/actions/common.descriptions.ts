@@ -1,5 +1,5 @@
 /** Parameters several operations share, and how they are read. */
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
 import { DEFAULT_TIMEOUT_MS } from '../transport/client';
 import type { FolderPath } from '../transport/paths';
@@ -33,6 +33,28 @@ export function showFor(resource: string, operations: string[], extra: IDisplayO
 const VERSION_1 = { '@version': [1] };
 const PICKER_VERSIONS = { '@version': [{ _cnd: { gte: 1.1 } }] };
 
+/** The folder picker: browse the drive's folders (the node's list search), or type a path. */
+// These are a resource locator's modes, not parameters: they have no default.
+/* eslint-disable n8n-nodes-base/node-param-default-missing */
+export const folderPickerModes: INodePropertyMode[] = [
+	{
+		displayName: 'From List',
+		name: 'list',
+		type: 'list',
+		placeholder: 'Select a folder...',
+		typeOptions: { searchListMethod: 'searchFolders', searchable: true },
+	},
+	{
+		displayName: 'By Path',
+		name: 'path',
+		type: 'string',
+		placeholder: 'e.g. /Downloads/RSS',
+		hint: 'An absolute path; the operation may create it when it does not exist',
+		validation: [{ type: 'regex', properties: { regex: '^\\s*/.*', errorMessage: 'Start the path at the root with "/", e.g. /Downloads' } }],
+	},
+];
+/* eslint-enable n8n-nodes-base/node-param-default-missing */
+
 /**
  * A parameter naming an existing folder: the folder picker from version 1.1 (browse the drive, or
  * type a path or an expression), plain text in version 1 so that saved workflows keep working.
@@ -59,23 +81,7 @@ export function folderParameter(field: {
 			type: 'resourceLocator',
 			default: { mode: 'list', value: '/' },
 			displayOptions: showFor(field.resource, field.operations, PICKER_VERSIONS),
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					placeholder: 'Select a folder...',
-					typeOptions: { searchListMethod: 'searchFolders', searchable: true },
-				},
-				{
-					displayName: 'By Path',
-					name: 'path',
-					type: 'string',
-					placeholder: 'e.g. /Downloads/RSS',
-					hint: 'An absolute path; the operation may create it when it does not exist',
-					validation: [{ type: 'regex', properties: { regex: '^\\s*/.*', errorMessage: 'Start the path at the root with "/", e.g. /Downloads' } }],
-				},
-			],
+			modes: folderPickerModes,
 		},
 	];
 }
