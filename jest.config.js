@@ -7,4 +7,8 @@ module.exports = {
 	globalSetup: '<rootDir>/test/harness/global-setup.ts',
 	globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
 	testTimeout: 30000,
+	// One suite at a time: the end-to-end suites run real n8n processes (queue mode: three of them,
+	// with Redis and PostgreSQL), and two such suites side by side on a 2-core machine starve each
+	// other into timeouts. `npm run test:unit` runs the unit suites in parallel.
+	maxWorkers: 1,
 };
