@@ -152,6 +152,33 @@ describe.each(ERAS)('Files on Cloudreve %s', (version) => {
 		});
 	});
 
+	test('copy, move, rename, delete, get direct link and search each on a 3-item input, paired', async () => {
+		await withServer({ version }, async ({ server, store }) => {
+			const names = ['一.txt', 'two.txt', 'three.txt'];
+			names.forEach((name, index) => server.addFile(`/batch/${name}`, `content ${index}`));
+			server.addFolder('/copies');
+			server.addFolder('/moved');
+			const items = names.map((name) => ({ json: { path: `/batch/${name}`, name } }));
+			const run = async (parameters: Record<string, unknown>, input = items) => await runNode({ store, typeVersion: V, items: input, parameters });
+
+			const copied = await run(file('copy', { path: '={{ $json.path }}', destination: at('/copies') }));
+			expect(copied.map((item) => [item.json.path, item.pairedItem])).toEqual(names.map((name, index) => [`/copies/${name}`, { item: index }]));
+			const links = await run(file('getDirectLink', { path: '={{ $json.path }}' }));
+			expect(links.map((item) => item.json.path)).toEqual(names.map((name) => `/batch/${name}`));
+			const found = await run(file('search', { query: '={{ $json.name }}', returnAll: true, options: { folder: '/copies' } }));
+			expect(found.map((item) => [item.json.path, item.pairedItem])).toEqual(names.map((name, index) => [`/copies/${name}`, { item: index }]));
+			const moved = await run(file('move', { path: '={{ $json.path }}', destination: at('/moved') }));
+			expect(moved.map((item) => item.json.path)).toEqual(names.map((name) => `/moved/${name}`));
+			const movedItems = names.map((name) => ({ json: { path: `/moved/${name}`, name } }));
+			const renamed = await run(file('rename', { path: '={{ $json.path }}', newName: '=renamed-{{ $json.name }}' }), movedItems);
+			expect(renamed.map((item) => item.json.path)).toEqual(names.map((name) => `/moved/renamed-${name}`));
+			const deleted = await run(file('delete', { path: '=/moved/renamed-{{ $json.name }}', options: { permanent: true } }));
+			expect(deleted.map((item) => [item.json, item.pairedItem])).toEqual(names.map((name, index) => [{ path: `/moved/renamed-${name}`, deleted: true }, { item: index }]));
+			expect(server.listPaths().filter((path) => path.startsWith('/moved/'))).toEqual([]);
+			expect(server.listPaths().filter((path) => path.startsWith('/copies/')).sort()).toEqual(names.map((name) => `/copies/${name}`).sort());
+		});
+	});
+
 	test('folders: get many (files and folders), move, rename, delete', async () => {
 		await withServer({ version }, async ({ server, store }) => {
 			server.addFile('/lib/Show/e1.mkv', 'x');
