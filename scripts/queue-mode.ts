@@ -276,6 +276,24 @@ export class QueueModeStack {
 		}
 	}
 
+	/** The longest run, in ms, of the workflow's executions (from n8n's records: startedAt to stoppedAt). */
+	async longestExecutionMs(workflowId: string): Promise<number> {
+		const pg = require(join(this.options.install.dir, 'node_modules', 'pg')) as {
+			Client: new (config: object) => { connect(): Promise<void>; query(text: string, values?: unknown[]): Promise<{ rows: Array<{ longest: string | null }> }>; end(): Promise<void> };
+		};
+		const client = new pg.Client({ host: '127.0.0.1', port: this.postgresPort, database: this.database.name, user: this.database.user, password: this.database.password });
+		await client.connect();
+		try {
+			const { rows } = await client.query(
+				'SELECT max(extract(epoch FROM ("stoppedAt" - "startedAt")) * 1000) AS longest FROM execution_entity WHERE "workflowId" = $1',
+				[workflowId],
+			);
+			return Number(rows[0]?.longest ?? 0);
+		} finally {
+			await client.end();
+		}
+	}
+
 	/** Stops every process this stack started (n8n first, then Redis and PostgreSQL) by PID, and removes the folder. */
 	async stop(): Promise<void> {
 		if (this.stopped) return;

