@@ -1,7 +1,25 @@
 /** The Task ID parameter of Get and Cancel, checked before anything is sent. */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError, describeValue } from '../../transport/paths';
+import { optionsCollection, showFor } from '../common.descriptions';
+
+/** Get's and Cancel's parameters: the task, and the options (Timeout). */
+export function taskIdParameters(operation: 'get' | 'cancel', description: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Task ID',
+			name: 'taskId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 66aa3a1e63a32298 (3.x) or lkT2 (4.x)',
+			description,
+			displayOptions: showFor('offlineDownload', [operation]),
+		},
+		optionsCollection('offlineDownload', [operation]),
+	];
+}
 
 export function readTaskId(context: IExecuteFunctions, itemIndex: number): string {
 	const value = context.getNodeParameter('taskId', itemIndex) as unknown;
