@@ -4,7 +4,11 @@
  * must not pass such a link on as if others could open it: it keeps the link and says why it will
  * not work. The texts never repeat the link (a 4.x private link holds its password).
  */
+import type { Entry } from '../contract';
+import { CloudreveError } from './errors';
+import type { Envelope } from './http';
 import { parseUrl } from './http';
+import type { Transport } from './transport';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
 
@@ -42,4 +46,16 @@ export function siteLink(serverUrl: string, link: string): SiteLink {
 		};
 	}
 	return { url: link };
+}
+
+/** The share link a create request answered (both generations answer the URL as `data`). */
+export function createdShareLink(transport: Transport, reply: Envelope, entry: Entry): SiteLink {
+	if (reply.code !== 0) throw transport.failure(reply, 'share');
+	if (typeof reply.data !== 'string' || reply.data === '') {
+		throw new CloudreveError(`Cloudreve created no share link for ${entry.path}`, {
+			kind: 'api',
+			description: 'The reply held no link. Please report it with the server version.',
+		});
+	}
+	return siteLink(transport.serverUrl, reply.data);
 }

@@ -13,7 +13,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { CreatedShare, Entry, Page, Share, ShareOptions } from '../contract';
 import { isoDate } from '../core/dates';
 import { CloudreveError } from '../core/errors';
-import { siteLink } from '../core/links';
+import { createdShareLink } from '../core/links';
 import type { Transport } from '../core/transport';
 
 /** GET /share's fixed page size (service/share/visit.go). */
@@ -61,14 +61,7 @@ export async function createShare(transport: Transport, entry: Entry, options: S
 	const startedAt = Date.now();
 	// Every call makes a new link: sent again only when it certainly never arrived.
 	const reply = await transport.request({ method: 'POST', path: '/share', body, retry: 'ifNotSent' });
-	if (reply.code !== 0) throw transport.failure(reply, 'share');
-	if (typeof reply.data !== 'string' || reply.data === '') {
-		throw new CloudreveError(`Cloudreve created no share link for ${entry.path}`, {
-			kind: 'api',
-			description: 'The reply held no link. Please report it with the server version.',
-		});
-	}
-	const link = siteLink(transport.serverUrl, reply.data);
+	const link = createdShareLink(transport, reply, entry);
 	const share: CreatedShare = { id: keyOf(link.url), url: link.url, path: entry.path };
 	if (options.password) share.password = options.password;
 	if (options.expiresIn !== undefined) share.expiresAt = new Date(startedAt + options.expiresIn * 1000).toISOString();

@@ -12,7 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { CreatedShare, Entry, Page, Share, ShareOptions } from '../contract';
 import { isoDate } from '../core/dates';
 import { CloudreveError } from '../core/errors';
-import { siteLink } from '../core/links';
+import { createdShareLink, siteLink } from '../core/links';
 import type { Transport } from '../core/transport';
 import { uriOfEntry } from './entries';
 
@@ -75,14 +75,7 @@ export async function createShare(transport: Transport, entry: Entry, options: S
 	const startedAt = Date.now();
 	// Every call makes a new share (no dedupe): sent again only when it certainly never arrived.
 	const reply = await transport.request({ method: 'PUT', path: '/share', body, retry: 'ifNotSent' });
-	if (reply.code !== 0) throw transport.failure(reply, 'share');
-	if (typeof reply.data !== 'string' || reply.data === '') {
-		throw new CloudreveError(`Cloudreve created no share link for ${entry.path}`, {
-			kind: 'api',
-			description: 'The reply held no link. Please report it with the server version.',
-		});
-	}
-	const link = siteLink(transport.serverUrl, reply.data);
+	const link = createdShareLink(transport, reply, entry);
 	const parts = partsOf(link.url);
 	const share: CreatedShare = { id: parts.id, url: link.url, path: entry.path };
 	// The password the link carries: the one set, or one Cloudreve made up.
