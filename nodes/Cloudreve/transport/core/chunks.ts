@@ -6,6 +6,7 @@
  * stream could not, n8n-wave2 §1.4).
  */
 import type { UploadSource } from '../contract';
+import { relieveBufferPressure } from './buffer-pressure';
 import { CloudreveError } from './errors';
 
 /**
@@ -47,6 +48,7 @@ export async function* chunksOf(source: UploadSource, chunkSize: number): AsyncG
 	for await (const piece of await source.read(Math.min(chunkSize, MAX_PIECE_BYTES))) {
 		let rest = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
 		read += rest.length;
+		relieveBufferPressure(rest.length);
 		if (read > source.size) throw sizeMismatch(source.size, `more than ${source.size}`);
 		while (rest.length > 0) {
 			const taken = rest.copy(chunk, filled, 0, Math.min(rest.length, chunk.length - filled));

@@ -1,0 +1,60 @@
+/**
+ * Streamed transfers must not make n8n collect all its garbage every few dozen MB
+ * (transport/core/buffer-pressure.ts). Checked with the Node.js that runs n8n 2.x (Node 24: the
+ * Node 20 of Jest schedules its collections differently), in a separate process whose heap is
+ * n8n-sized: a download the way n8n stores it, and an upload read the way `chunksOf` reads it,
+ * each once as the node does it and once without the relief, counting full collections and
+ * checking the bytes that arrived.
+ */
+import { execFile } from 'child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { promisify } from 'util';
+import * as ts from 'typescript';
+
+import { REPO, ensureN8n } from '../scripts/n8n-runtime';
+
+const run = promisify(execFile);
+/** Big enough for the plain runs to show their collections: ~2 bytes of Buffers per byte downloaded, 1 per byte read. */
+const MIB = { download: 256, upload: 512 };
+const CORE_FILES = ['buffer-pressure', 'chunks', 'errors', 'server'];
+
+interface ProbeResult {
+	majors: number;
+	bytes: number;
+	sha256: string;
+	expected: string;
+}
+
+let node: string;
+let coreDir: string;
+
+beforeAll(() => {
+	node = join(ensureN8n(2).nodeDir, 'bin', 'node');
+	// The node's own core, compiled as the package ships it (n8n-workflow resolves from the repository).
+	coreDir = join(REPO, '.tmp', 'gc-probe', 'core');
+	mkdirSync(coreDir, { recursive: true });
+	for (const name of CORE_FILES) {
+		const source = readFileSync(join(REPO, 'nodes', 'Cloudreve', 'transport', 'core', `${name}.ts`), 'utf8');
+		const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true } });
+		writeFileSync(join(coreDir, `${name}.js`), outputText);
+	}
+}, 30 * 60_000);
+
+async function probe(direction: keyof typeof MIB, variant: 'relieved' | 'plain'): Promise<ProbeResult> {
+	const { stdout } = await run(node, [join(__dirname, 'harness', 'gc-probe.js'), coreDir, direction, variant, String(MIB[direction])], { timeout: 120_000, maxBuffer: 1024 * 1024 });
+	return JSON.parse(stdout.trim().split('\n').pop()!) as ProbeResult;
+}
+
+describe.each(['download', 'upload'] as const)('a %s through a heap the size of n8n’s', (direction) => {
+	it('takes at most 2 full garbage collections with the relief, against 4 or more without it, and every byte arrives', async () => {
+		const relieved = await probe(direction, 'relieved');
+		const plain = await probe(direction, 'plain');
+		expect({ bytes: relieved.bytes, sha256: relieved.sha256 }).toEqual({ bytes: MIB[direction] * 1024 * 1024, sha256: relieved.expected });
+		expect({ bytes: plain.bytes, sha256: plain.sha256 }).toEqual({ bytes: MIB[direction] * 1024 * 1024, sha256: plain.expected });
+		// Without the relief this runtime collects everything every 64 MB of Buffers (6 to 8 times
+		// here): if that ever stops, the relief has become dead weight and should go.
+		expect(plain.majors).toBeGreaterThanOrEqual(4);
+		expect(relieved.majors).toBeLessThanOrEqual(2);
+	}, 300_000);
+});

@@ -1,0 +1,130 @@
+/**
+ * Run by test/buffer-pressure.test.ts with the Node.js that runs n8n 2.x (24.x): streams a file the
+ * way the node does, over a heap the size of n8n's, and says how many full garbage collections that
+ * took and what arrived. Plain JavaScript: it runs outside Jest, on the node's compiled core.
+ *
+ *   node gc-probe.js <compiled core folder> download|upload relieved|plain <MiB>
+ *
+ * Prints one line of JSON: { majors, bytes, sha256, expected } (the full collections while the
+ * file moved, and what arrived against what was sent).
+ */
+const { createHash } = require('crypto');
+const { createReadStream, promises: fs } = require('fs');
+const http = require('http');
+const { tmpdir } = require('os');
+const { join } = require('path');
+const { PerformanceObserver, constants } = require('perf_hooks');
+const { Readable } = require('stream');
+
+const [coreDir, direction, variant, mib] = process.argv.slice(2);
+const size = Number(mib) * 1024 * 1024;
+const relieved = variant === 'relieved';
+const { relievedAsItArrives } = require(join(coreDir, 'buffer-pressure.js'));
+const { chunksOf } = require(join(coreDir, 'chunks.js'));
+
+// n8n's heap after start-up holds a few hundred MB of objects; a full collection marks all of them.
+const heap = [];
+for (let index = 0; index < 1_500_000; index++) heap.push({ index, name: `object ${index}`, list: [index] });
+
+let majors = 0;
+new PerformanceObserver((list) => {
+	for (const entry of list.getEntries()) if (entry.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors++;
+}).observe({ entryTypes: ['gc'] });
+
+/** The file's bytes, made before counting starts: no two 4-byte words alike, so a lost or repeated piece shows. */
+const content = Buffer.alloc(size);
+for (let at = 0; at < size; at += 4) content.writeUInt32LE((at * 2654435761) >>> 0, at);
+const expected = createHash('sha256').update(content).digest('hex');
+
+async function download(file) {
+	const server = http.createServer((request, response) => {
+		response.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream' });
+		let sent = 0;
+		const more = () => {
+			while (sent < size) {
+				const piece = content.subarray(sent, Math.min(sent + (4 << 20), size));
+				sent += piece.length;
+				if (!response.write(piece)) return void response.once('drain', more);
+			}
+			response.end();
+		};
+		more();
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	try {
+		const response = await new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port: server.address().port }, resolve).on('error', reject));
+		// What n8n's request helper hands a node for `encoding: 'stream'` (axios wraps the response).
+		async function* pieces() {
+			for await (const piece of response) yield piece;
+		}
+		const body = Readable.from(pieces(), { objectMode: false });
+		const before = majors;
+		// What n8n's filesystem binary store does with a stream (FsByteStore.write).
+		await fs.writeFile(file, relieved ? relievedAsItArrives(body) : body);
+		await settle();
+		return majors - before;
+	} finally {
+		server.close();
+	}
+}
+
+async function upload(file) {
+	await fs.writeFile(file, content);
+	// What n8n's getBinaryStream gives in filesystem mode: a file stream of the asked piece size.
+	const source = { size, mimeType: 'application/octet-stream', read: async (pieceSize) => createReadStream(file, { highWaterMark: pieceSize }) };
+	const hash = createHash('sha256');
+	const chunkSize = 25 << 20;
+	const before = majors;
+	if (relieved) {
+		for await (const chunk of chunksOf(source, chunkSize)) hash.update(chunk);
+	} else {
+		// The same loop without the relief: one reused chunk, filled from 1 MiB pieces.
+		const chunk = Buffer.allocUnsafeSlow(chunkSize);
+		let filled = 0;
+		for await (const piece of await source.read(1 << 20)) {
+			let rest = piece;
+			while (rest.length > 0) {
+				const taken = rest.copy(chunk, filled, 0, Math.min(rest.length, chunk.length - filled));
+				filled += taken;
+				rest = rest.subarray(taken);
+				if (filled === chunk.length) {
+					hash.update(chunk);
+					filled = 0;
+				}
+			}
+		}
+		if (filled > 0) hash.update(chunk.subarray(0, filled));
+	}
+	await settle();
+	return { majors: majors - before, sha256: hash.digest('hex') };
+}
+
+/** GC entries arrive asynchronously; give the last ones a moment. */
+function settle() {
+	return new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+async function main() {
+	const file = join(tmpdir(), `cloudreve-gc-probe-${process.pid}.bin`);
+	try {
+		if (direction === 'download') {
+			const counted = await download(file);
+			const stored = await fs.readFile(file);
+			return { majors: counted, bytes: stored.length, sha256: createHash('sha256').update(stored).digest('hex') };
+		}
+		const { majors: counted, sha256 } = await upload(file);
+		return { majors: counted, bytes: size, sha256 };
+	} finally {
+		await fs.rm(file, { force: true });
+	}
+}
+
+main().then(
+	(result) => {
+		process.stdout.write(`${JSON.stringify({ ...result, expected, heapObjects: heap.length })}\n`);
+	},
+	(error) => {
+		process.stderr.write(`${error.stack}\n`);
+		process.exitCode = 1;
+	},
+);
