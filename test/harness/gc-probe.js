@@ -5,7 +5,7 @@
  *
  *   node gc-probe.js <compiled core folder> download|upload relieved|plain <MiB>
  *
- * Prints one line of JSON: { majors, bytes, sha256, expected } (the full collections while the
+ * Prints one line of JSON: { majors, bytes, sha256, sent, expected } (the full collections while the
  * file moved, and what arrived against what was sent).
  */
 const { createHash } = require('crypto');
@@ -17,7 +17,8 @@ const { PerformanceObserver, constants } = require('perf_hooks');
 const { Readable } = require('stream');
 
 const [coreDir, direction, variant, mib] = process.argv.slice(2);
-const size = Number(mib) * 1024 * 1024;
+// Not a whole number of pieces or chunks: the last, shorter one counts too.
+const size = Number(mib) * 1024 * 1024 + 12_345;
 const relieved = variant === 'relieved';
 const { relievedAsItArrives } = require(join(coreDir, 'buffer-pressure.js'));
 const { chunksOf } = require(join(coreDir, 'chunks.js'));
@@ -33,7 +34,7 @@ new PerformanceObserver((list) => {
 
 /** The file's bytes, made before counting starts: no two 4-byte words alike, so a lost or repeated piece shows. */
 const content = Buffer.alloc(size);
-for (let at = 0; at < size; at += 4) content.writeUInt32LE((at * 2654435761) >>> 0, at);
+for (let at = 0; at + 4 <= size; at += 4) content.writeUInt32LE((at * 2654435761) >>> 0, at);
 const expected = createHash('sha256').update(content).digest('hex');
 
 async function download(file) {
@@ -121,7 +122,7 @@ async function main() {
 
 main().then(
 	(result) => {
-		process.stdout.write(`${JSON.stringify({ ...result, expected, heapObjects: heap.length })}\n`);
+		process.stdout.write(`${JSON.stringify({ ...result, sent: size, expected, heapObjects: heap.length })}\n`);
 	},
 	(error) => {
 		process.stderr.write(`${error.stack}\n`);
