@@ -11,9 +11,9 @@
  * well, but it runs only when the heap's young space fills up, and moving bytes allocates almost
  * no JS objects. So, for each byte streamed, this allocates some short-lived JS garbage: the
  * young space then fills long before 64 MB of pieces pile up, scavenges free the pieces already
- * sent or stored, and full collections stop (30 per GiB became 1, measured; the proof is
- * test/buffer-pressure.test.ts). It never touches the bytes themselves, so no consumer of a
- * stream can see a difference.
+ * sent or stored, and full collections stop (30 per GiB became 1 in npm run bench; checked by
+ * test/e2e/buffer-pressure.test.ts). It never touches the bytes: what a stream delivers, and in
+ * which order, is unchanged.
  */
 
 /**
@@ -37,6 +37,7 @@ let owedBytes = 0;
 
 /** To call for each piece of a big transfer, with its size in bytes. */
 export function relieveBufferPressure(streamedBytes: number): void {
+	if (!(streamedBytes > 0 && Number.isFinite(streamedBytes))) return;
 	owedBytes += streamedBytes * GARBAGE_PER_BYTE;
 	while (owedBytes >= GARBAGE_SOURCE.length) {
 		lastGarbage = GARBAGE_SOURCE.toString('latin1');
@@ -45,22 +46,23 @@ export function relieveBufferPressure(streamedBytes: number): void {
 }
 
 interface PushableStream {
-	push(chunk: unknown, encoding?: unknown): boolean;
+	push(...args: unknown[]): boolean;
+	pipe: unknown;
 }
 
 /**
  * Relieves the pressure of a readable stream's bytes as they arrive, by wrapping the instance's
- * own `push` (which Node's HTTP client and `Readable.from` call for each piece). Consumers read the
- * stream exactly as before; a stream without `push` is left as it is.
+ * own `push` (which Node's HTTP client and `Readable.from` call for each piece), with the very same
+ * arguments. Anything that is not a readable stream is left as it is.
  */
 export function relievedAsItArrives<T>(stream: T): T {
-	const pushable = stream as unknown as Partial<PushableStream>;
-	const push = pushable.push;
-	if (typeof push !== 'function') return stream;
-	pushable.push = function (this: PushableStream, chunk: unknown, encoding?: unknown): boolean {
-		const length = (chunk as { length?: unknown } | null)?.length;
+	const pushable = stream as unknown as Partial<PushableStream> | null | undefined;
+	const push = pushable?.push;
+	if (!pushable || typeof push !== 'function' || typeof pushable.pipe !== 'function') return stream;
+	pushable.push = function (this: PushableStream, ...args: unknown[]): boolean {
+		const length = (args[0] as { length?: unknown } | null | undefined)?.length;
 		if (typeof length === 'number') relieveBufferPressure(length);
-		return push.call(this, chunk, encoding);
+		return push.apply(this, args);
 	};
 	return stream;
 }

@@ -1,18 +1,19 @@
 /**
  * Streamed transfers must not make n8n collect all its garbage every few dozen MB
- * (transport/core/buffer-pressure.ts). Checked with the Node.js that runs n8n 2.x (Node 24: the
+ * (transport/core/buffer-pressure.ts). With the end-to-end suites: it needs n8n's Node.js and
+ * about 1 GB of memory. Checked with the Node.js that runs n8n 2.x (Node 24: the
  * Node 20 of Jest schedules its collections differently), in a separate process whose heap is
  * n8n-sized: a download the way the node hands it to n8n's store (`relievedAsItArrives`), and an
  * upload read the way `chunksOf` reads it, each once as the node does it and once without, counting
  * full collections and checking the bytes that arrived.
  */
 import { execFile } from 'child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
 import * as ts from 'typescript';
 
-import { REPO, ensureN8n } from '../scripts/n8n-runtime';
+import { REPO, ensureN8n } from '../../scripts/n8n-runtime';
 
 const run = promisify(execFile);
 /** Big enough for the plain runs to show their collections: ~2 bytes of Buffers per byte downloaded, 1 per byte read. */
@@ -34,6 +35,7 @@ beforeAll(() => {
 	node = join(ensureN8n(2).nodeDir, 'bin', 'node');
 	// The node's own core, compiled as the package ships it (n8n-workflow resolves from the repository).
 	coreDir = join(REPO, '.tmp', 'gc-probe', 'core');
+	rmSync(coreDir, { recursive: true, force: true });
 	mkdirSync(coreDir, { recursive: true });
 	for (const name of CORE_FILES) {
 		const source = readFileSync(join(REPO, 'nodes', 'Cloudreve', 'transport', 'core', `${name}.ts`), 'utf8');
@@ -43,7 +45,8 @@ beforeAll(() => {
 }, 30 * 60_000);
 
 async function probe(direction: keyof typeof MIB, variant: 'relieved' | 'plain'): Promise<ProbeResult> {
-	const { stdout } = await run(node, [join(__dirname, 'harness', 'gc-probe.js'), coreDir, direction, variant, String(MIB[direction])], { timeout: 120_000, maxBuffer: 1024 * 1024 });
+	// --expose-gc: the probe starts counting from a collected heap.
+	const { stdout } = await run(node, ['--expose-gc', join(__dirname, 'gc-probe.js'), coreDir, direction, variant, String(MIB[direction])], { timeout: 120_000, maxBuffer: 1024 * 1024 });
 	return JSON.parse(stdout.trim().split('\n').pop()!) as ProbeResult;
 }
 
