@@ -11,8 +11,9 @@
  * well, but it runs only when the heap's young space fills up, and moving bytes allocates almost
  * no JS objects. So, for each byte streamed, this allocates some short-lived JS garbage: the
  * young space then fills long before 64 MB of pieces pile up, scavenges free the pieces already
- * sent or stored, and full collections stop (30 per GiB became 1 in npm run bench; checked by
- * test/e2e/buffer-pressure.test.ts). It never touches the bytes: what a stream delivers, and in
+ * sent or stored, and full collections stop (about 30 per GiB became 1 in a plain Node 24 process
+ * with an n8n-sized heap; in npm run bench's profiles the collector's share of a transfer fell from
+ * about 40 % to a few; checked by test/e2e/buffer-pressure.test.ts). It never touches the bytes: what a stream delivers, and in
  * which order, is unchanged.
  */
 
@@ -27,7 +28,8 @@ const GARBAGE_SOURCE = Buffer.alloc(32 * 1024, 0x20);
 
 /**
  * Garbage bytes per streamed byte. Measured in Node 24 with a 280 MB heap, streaming 1 GiB over
- * HTTP into a file: 2 and more stopped the full collections in every run; 3 leaves a margin.
+ * HTTP into a file: 2 and more stopped the full collections in every run there, but in n8n one
+ * round at 2 (and one at 4) was slow again, unexplained; 3 was the best measured.
  */
 const GARBAGE_PER_BYTE = 3;
 
