@@ -458,6 +458,8 @@ function fileSection(report: Report): string[] {
 	show('', 'downStoreWrite', 'downNode');
 	show('', 'downHttp', 'downNode', 1.0);
 	show('Reference', 'readFile');
+	// What storing costs anyone: the same client, the same bytes, into a file instead of nowhere.
+	line(`           curl itself, writing into a file, reaches ${(rate(best.downCurlDisk) / rate(best.downCurl)).toFixed(2)}x its own speed to /dev/null.`);
 	line();
 
 	const base = report.peaks.get(1)!;

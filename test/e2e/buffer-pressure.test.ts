@@ -2,10 +2,11 @@
  * Streamed transfers must not make n8n collect all its garbage every few dozen MB
  * (transport/core/buffer-pressure.ts). With the end-to-end suites: it needs n8n's Node.js and
  * about 1 GB of memory. Checked with the Node.js that runs n8n 2.x (Node 24: the
- * Node 20 of Jest schedules its collections differently), in a separate process whose heap is
- * n8n-sized: a download the way the node hands it to n8n's store (`relievedAsItArrives`), and an
- * upload read the way `chunksOf` reads it, each once as the node does it and once without, counting
- * full collections and checking the bytes that arrived.
+ * Node 20 of Jest schedules its collections differently, and has no ArrayBuffer.transfer), in a
+ * separate process whose heap is n8n-sized: a download the way the node hands it to n8n's store
+ * (`gatheredAsItArrives`), and an upload read the way `chunksOf` reads n8n's binary store (each
+ * piece freed once copied), each once as the node does it and once without, counting full
+ * collections and checking the bytes that arrived.
  */
 import { execFile } from 'child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -26,6 +27,7 @@ interface ProbeResult {
 	sha256: string;
 	sent: number;
 	expected: string;
+	lastChunkLengthAfter?: number;
 }
 
 let node: string;
@@ -50,6 +52,19 @@ async function probe(direction: keyof typeof MIB, variant: 'relieved' | 'plain')
 	return JSON.parse(stdout.trim().split('\n').pop()!) as ProbeResult;
 }
 
+it('frees a piece at once on this runtime only where the piece spans its own memory, and a gathered download piece once copied', async () => {
+	const { stdout } = await run(node, [join(__dirname, 'gc-probe.js'), coreDir, 'release-check'], { timeout: 120_000 });
+	const { whole, pooled, slice, gathered } = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+	expect({ whole, pooled, slice, gathered }).toEqual({
+		whole: { released: true, lengthAfter: 0 },
+		// Views into shared memory stay as they are, and so do their neighbours.
+		pooled: { released: false, text: 'pooled piece', neighbour: 'neighbour' },
+		slice: { released: false, sliceLength: 4096, parentSum: 9 * 1024 * 1024 },
+		// A download's arriving piece, once gathered, is freed; its bytes still arrive.
+		gathered: { arrivingLengthAfter: 0, deliveredLength: 64 * 1024, deliveredAllFives: true },
+	});
+}, 180_000);
+
 describe.each(['download', 'upload'] as const)('a %s through a heap the size of n8n’s', (direction) => {
 	it('takes at most 2 full garbage collections with the relief, against 4 or more without it, and every byte arrives', async () => {
 		const relieved = await probe(direction, 'relieved');
@@ -62,5 +77,7 @@ describe.each(['download', 'upload'] as const)('a %s through a heap the size of 
 		// here): if that ever stops, the relief has become dead weight and should go.
 		expect(plain.majors).toBeGreaterThanOrEqual(4);
 		expect(relieved.majors).toBeLessThanOrEqual(2);
+		// The upload's reused chunk is freed once the last one was taken, not left to a collection.
+		if (direction === 'upload') expect(relieved.lastChunkLengthAfter).toBe(0);
 	}, 300_000);
 });

@@ -57,7 +57,10 @@ describe.each([2, 1] as N8nLine[])('File operations in real n8n line %s', (line)
 		['3.4.3', 'credOld', 1],
 	])('on Cloudreve %s (typeVersion %s): upload, list, download byte-exact, move, rename, delete', async (serverVersion, credentialId, typeVersion) => {
 		const server = n8n.servers[serverVersion];
-		const content = Buffer.alloc(250 * 1024 + 123);
+		// On n8n 2.x the download crosses several of the 512 KiB pieces it reaches n8n's store in, and
+		// every socket piece is freed once gathered (Node 24); n8n 1.x prints binary data into its
+		// output, so its file stays small.
+		const content = Buffer.alloc(line === 2 ? 1536 * 1024 + 123 : 250 * 1024 + 123);
 		for (let i = 0; i < content.length; i++) content[i] = (i * 7 + 3) % 256;
 		const source = join(files, `source-${credentialId}.bin`);
 		const target = join(files, `downloaded-${credentialId}.bin`);
@@ -82,7 +85,8 @@ describe.each([2, 1] as N8nLine[])('File operations in real n8n line %s', (line)
 		expect(nodeOutput(result.run, 'Delete')[0].json).toEqual({ path: '/e2e/archive/final.bin', deleted: true });
 		expect(server.listPaths().filter((path) => path.startsWith('/e2e/') && !path.endsWith('/in') && !path.endsWith('/archive'))).toEqual([]);
 		const chunks = server.requests.filter((request) => /\/file\/upload\/[^/]+\/\d+$/.test(request.path)).map((request) => request.bodyLength);
-		expect(chunks).toEqual(serverVersion === '3.4.3' ? [] : [102400, 102400, 51323]);
+		const fullChunks = Math.floor(content.length / 102400);
+		expect(chunks).toEqual(serverVersion === '3.4.3' ? [] : [...Array<number>(fullChunks).fill(102400), content.length - fullChunks * 102400]);
 		expect(server.stats.logins).toBe(1);
 	});
 

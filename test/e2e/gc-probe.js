@@ -4,9 +4,10 @@
  * took and what arrived. Plain JavaScript: it runs outside Jest, on the node's compiled core.
  *
  *   node gc-probe.js <compiled core folder> download|upload relieved|plain <MiB>
+ *   node gc-probe.js <compiled core folder> release-check
  *
  * Prints one line of JSON: { majors, bytes, sha256, sent, expected } (the full collections while the
- * file moved, and what arrived against what was sent).
+ * file moved, and what arrived against what was sent), or what `releasePiece` did to which piece.
  */
 const { createHash } = require('crypto');
 const { createReadStream, promises: fs, rmSync } = require('fs');
@@ -18,9 +19,9 @@ const { Readable } = require('stream');
 
 const [coreDir, direction, variant, mib] = process.argv.slice(2);
 // Not a whole number of pieces or chunks: the last, shorter one counts too.
-const size = Number(mib) * 1024 * 1024 + 12_345;
+const size = Number(mib ?? 0) * 1024 * 1024 + 12_345;
 const relieved = variant === 'relieved';
-const { relievedAsItArrives } = require(join(coreDir, 'buffer-pressure.js'));
+const { gatheredAsItArrives, releasePiece } = require(join(coreDir, 'buffer-pressure.js'));
 const { chunksOf } = require(join(coreDir, 'chunks.js'));
 
 // n8n's heap after start-up holds a few hundred MB of objects; a full collection marks all of them.
@@ -61,7 +62,7 @@ async function download(file) {
 		const body = Readable.from(pieces(), { objectMode: false });
 		const before = await collectedCount();
 		// What n8n's filesystem binary store does with a stream (FsByteStore.write).
-		await fs.writeFile(file, relieved ? relievedAsItArrives(body) : body);
+		await fs.writeFile(file, relieved ? gatheredAsItArrives(body) : body);
 		await settle();
 		return majors - before;
 	} finally {
@@ -71,13 +72,23 @@ async function download(file) {
 
 async function upload(file) {
 	await fs.writeFile(file, content);
-	// What n8n's getBinaryStream gives in filesystem mode: a file stream of the asked piece size.
-	const source = { size, mimeType: 'application/octet-stream', read: async (pieceSize) => createReadStream(file, { highWaterMark: pieceSize }) };
+	// What n8n's getBinaryStream gives in filesystem mode: a file stream of the asked piece size,
+	// whose pieces are new Buffers nothing else holds (as upload.operation.ts declares it).
+	const source = {
+		size,
+		mimeType: 'application/octet-stream',
+		read: async (pieceSize) => createReadStream(file, { highWaterMark: pieceSize }),
+		piecesAreFresh: true,
+	};
 	const hash = createHash('sha256');
 	const chunkSize = 25 << 20;
 	const before = await collectedCount();
+	let lastChunk;
 	if (relieved) {
-		for await (const chunk of chunksOf(source, chunkSize)) hash.update(chunk);
+		for await (const chunk of chunksOf(source, chunkSize)) {
+			hash.update(chunk);
+			lastChunk = chunk;
+		}
 	} else {
 		// The same loop without the relief: one reused chunk, filled from 1 MiB pieces.
 		const chunk = Buffer.allocUnsafeSlow(chunkSize);
@@ -97,7 +108,8 @@ async function upload(file) {
 		if (filled > 0) hash.update(chunk.subarray(0, filled));
 	}
 	await settle();
-	return { majors: majors - before, sha256: hash.digest('hex') };
+	// Once all chunks are taken, the chunk's memory is freed at once (a length of 0 says so).
+	return { majors: majors - before, sha256: hash.digest('hex'), lastChunkLengthAfter: lastChunk?.length };
 }
 
 /**
@@ -122,15 +134,42 @@ process.once('SIGTERM', () => {
 	process.exit(143);
 });
 
+/**
+ * What `releasePiece` frees on this runtime: only a piece that spans its whole memory, never a view
+ * into memory other Buffers share (Node's pool of small Buffers, a slice of a bigger piece).
+ */
+async function releaseCheck() {
+	const whole = Buffer.allocUnsafeSlow(1 << 20).fill(7);
+	const pooledNeighbour = Buffer.from('neighbour');
+	const pooled = Buffer.from('pooled piece');
+	const parent = Buffer.alloc(1 << 20, 9);
+	const slice = parent.subarray(4096, 8192);
+	// A download's arriving piece, gathered: freed once copied, its bytes still delivered.
+	const stream = gatheredAsItArrives(new Readable({ read() {} }));
+	const arriving = Buffer.allocUnsafeSlow(64 * 1024).fill(5);
+	stream.push(arriving);
+	stream.push(null);
+	const delivered = [];
+	for await (const piece of stream) delivered.push(piece);
+	const bytes = Buffer.concat(delivered);
+	return {
+		whole: { released: releasePiece(whole), lengthAfter: whole.length },
+		pooled: { released: releasePiece(pooled), text: pooled.toString(), neighbour: pooledNeighbour.toString() },
+		slice: { released: releasePiece(slice), sliceLength: slice.length, parentSum: parent.reduce((sum, byte) => sum + byte, 0) },
+		gathered: { arrivingLengthAfter: arriving.length, deliveredLength: bytes.length, deliveredAllFives: bytes.every((byte) => byte === 5) },
+	};
+}
+
 async function main() {
+	if (direction === 'release-check') return await releaseCheck();
 	try {
 		if (direction === 'download') {
 			const counted = await download(file);
 			const stored = await fs.readFile(file);
 			return { majors: counted, bytes: stored.length, sha256: createHash('sha256').update(stored).digest('hex') };
 		}
-		const { majors: counted, sha256 } = await upload(file);
-		return { majors: counted, bytes: size, sha256 };
+		const { majors: counted, sha256, lastChunkLengthAfter } = await upload(file);
+		return { majors: counted, bytes: size, sha256, lastChunkLengthAfter };
 	} finally {
 		await fs.rm(file, { force: true });
 	}

@@ -64,6 +64,12 @@ export interface UploadSource {
 	mimeType: string;
 	/** The bytes in order, in pieces of any size (`pieceSize` is a hint); callable once. */
 	read(pieceSize: number): Promise<AsyncIterable<Buffer>>;
+	/**
+	 * True when every piece is a fresh Buffer that nothing else holds once it is handed over (a
+	 * stream from n8n's binary store): the reader may then free each piece's memory as soon as it
+	 * has copied it.
+	 */
+	piecesAreFresh?: boolean;
 }
 
 /** What to do when the target name exists: fail, overwrite it, or leave it and skip. */

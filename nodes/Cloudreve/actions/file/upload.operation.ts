@@ -55,7 +55,16 @@ async function uploadSource(context: IExecuteFunctions, itemIndex: number, field
 	if (binary.id) {
 		const id = binary.id;
 		const { fileSize } = await context.helpers.getBinaryMetadata(id);
-		return { fileName: binary.fileName, source: { size: fileSize, mimeType, read: async (pieceSize) => await context.helpers.getBinaryStream(id, pieceSize) } };
+		return {
+			fileName: binary.fileName,
+			source: {
+				size: fileSize,
+				mimeType,
+				read: async (pieceSize) => await context.helpers.getBinaryStream(id, pieceSize),
+				// Each store (file, database, S3) opens a new stream per call, of new Buffers.
+				piecesAreFresh: true,
+			},
+		};
 	}
 	// No id: the bytes travel in the item itself (n8n 1.x's default in-memory mode).
 	const bytes = Buffer.from(binary.data, BINARY_ENCODING);

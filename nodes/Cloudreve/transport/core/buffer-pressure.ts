@@ -7,14 +7,17 @@
  * whole heap (a few hundred MB of objects: 100 ms and more each). Streaming 1 GiB so cost some 30
  * full collections, half of an upload's or a download's time (npm run bench, profiled).
  *
- * A young-generation collection (a scavenge, about a millisecond) frees a dead young Buffer just as
- * well, but it runs only when the heap's young space fills up, and moving bytes allocates almost
- * no JS objects. So, for each byte streamed, this allocates some short-lived JS garbage: the
- * young space then fills long before 64 MB of pieces pile up, scavenges free the pieces already
- * sent or stored, and full collections stop (about 30 per GiB became 1 in a plain Node 24 process
- * with an n8n-sized heap; in npm run bench's profiles the collector's share of a transfer fell from
- * about 40 % to a few; checked by test/e2e/buffer-pressure.test.ts). It never touches the bytes: what a stream delivers, and in
- * which order, is unchanged.
+ * Three remedies, each where it is safe (checked by test/e2e/buffer-pressure.test.ts):
+ * - A piece the node alone holds and has copied is freed at once (`releasePiece`): an upload's
+ *   pieces read from n8n's store, a download's pieces as they arrive from the socket.
+ * - Pieces handed on to n8n (a download, into n8n's store) cannot be freed by the node. For those,
+ *   the node allocates short-lived JS garbage, 3 bytes per byte (`relieveBufferPressure`): the
+ *   young space then fills long before 64 MB of pieces pile up, and young-generation collections
+ *   (about a millisecond each) free the pieces already stored. About 30 full collections per GiB
+ *   became 1 in a plain Node 24 process with an n8n-sized heap.
+ * - A download reaches n8n's store in 512 KiB pieces rather than the socket's 64 KiB
+ *   (`gatheredAsItArrives`): n8n writes each piece with its own awaited write.
+ * None of them changes the bytes a stream delivers, or their order.
  */
 
 /**
@@ -27,7 +30,7 @@
 const GARBAGE_SOURCE = Buffer.alloc(32 * 1024, 0x20);
 
 /**
- * Garbage bytes per streamed byte. Measured in Node 24 with a 280 MB heap, streaming 1 GiB over
+ * Garbage bytes per byte handed on. Measured in Node 24 with a 280 MB heap, streaming 1 GiB over
  * HTTP into a file: 2 and more stopped the full collections in every run there, but in n8n one
  * round at 2 (and one at 4) was slow again, unexplained; 3 was the best measured.
  */
@@ -37,7 +40,7 @@ const GARBAGE_PER_BYTE = 3;
 export let lastGarbage = '';
 let owedBytes = 0;
 
-/** To call for each piece of a big transfer, with its size in bytes. */
+/** To call for each piece of a big transfer that the node cannot free itself, with its size in bytes. */
 export function relieveBufferPressure(streamedBytes: number): void {
 	if (!(streamedBytes > 0 && Number.isFinite(streamedBytes))) return;
 	owedBytes += streamedBytes * GARBAGE_PER_BYTE;
@@ -47,24 +50,82 @@ export function relieveBufferPressure(streamedBytes: number): void {
 	}
 }
 
-interface PushableStream {
-	push(...args: unknown[]): boolean;
-	pipe: unknown;
+/** `ArrayBuffer.prototype.transfer` (Node 21 and later; n8n 2.x runs on Node 24, n8n 1.x on 20). */
+type TransferableArrayBuffer = ArrayBufferLike & { transfer?: (newLength?: number) => ArrayBuffer };
+
+/**
+ * Frees a piece's memory at once, where that is safe and possible: better than any collection,
+ * sooner and at no cost. Only for a piece its reader owns (nothing else holds it: see
+ * `UploadSource.piecesAreFresh`) and has finished with. Frees nothing, and says false, where the
+ * piece is a view into larger memory (Node's pool of small Buffers, a slice) or the runtime cannot
+ * do it: the caller then relieves the pressure with garbage instead.
+ */
+export function releasePiece(piece: Uint8Array): boolean {
+	const memory = piece.buffer as TransferableArrayBuffer;
+	if (typeof memory.transfer !== 'function' || piece.byteOffset !== 0 || piece.byteLength !== memory.byteLength) return false;
+	try {
+		// A transfer to length 0 detaches the piece's memory and frees it, and tells V8 so.
+		memory.transfer(0);
+		return true;
+	} catch {
+		return false; // memory Node marked as not detachable
+	}
 }
 
 /**
- * Relieves the pressure of a readable stream's bytes as they arrive, by wrapping the instance's
- * own `push` (which Node's HTTP client and `Readable.from` call for each piece), with the very same
- * arguments. Anything that is not a readable stream is left as it is.
+ * The size of the pieces a download is handed to n8n's store in. The store writes every piece
+ * with its own awaited write, a round trip through the thread pool each. Node 24 writing 1 GiB from
+ * memory into a file: 520-690 MiB/s in 64 KiB pieces (a socket's), 1,460-1,580 in 512 KiB; a local
+ * GET the way n8n's request helper streams it, into that write, with an n8n-sized heap: 430-560
+ * MiB/s as it arrives, 590-680 gathered (256 KiB and 1 MiB close, 4 MiB slower).
  */
-export function relievedAsItArrives<T>(stream: T): T {
+const GATHERED_PIECE_BYTES = 512 * 1024;
+
+interface PushableStream {
+	push(...args: unknown[]): boolean;
+	pipe: unknown;
+	readableObjectMode?: boolean;
+}
+
+/**
+ * Gathers a readable stream's bytes, as they arrive, into pieces of 512 KiB, by wrapping the
+ * instance's own `push` (which Node's HTTP client, zlib and `Readable.from` call for each piece):
+ * no stream is added, and the consumer gets the same bytes in the same order, in fewer pieces.
+ * Each arriving piece is freed once copied: no consumer ever sees it, and the producer, n8n's HTTP
+ * response, keeps nothing it has pushed. Each gathered piece relieves the collector. Strings,
+ * object-mode values and the end are passed on as they come, after the bytes gathered so far.
+ * Anything that is not a readable stream is left as it is.
+ */
+export function gatheredAsItArrives<T>(stream: T): T {
 	const pushable = stream as unknown as Partial<PushableStream> | null | undefined;
 	const push = pushable?.push;
-	if (!pushable || typeof push !== 'function' || typeof pushable.pipe !== 'function') return stream;
+	if (!pushable || typeof push !== 'function' || typeof pushable.pipe !== 'function' || pushable.readableObjectMode === true) return stream;
+	let gathered: Buffer | undefined;
+	let filled = 0;
+	const handOn = (target: PushableStream): boolean => {
+		const piece = filled === gathered!.length ? gathered! : gathered!.subarray(0, filled);
+		gathered = undefined;
+		filled = 0;
+		relieveBufferPressure(piece.length);
+		return push.call(target, piece);
+	};
 	pushable.push = function (this: PushableStream, ...args: unknown[]): boolean {
-		const length = (args[0] as { length?: unknown } | null | undefined)?.length;
-		if (typeof length === 'number') relieveBufferPressure(length);
-		return push.apply(this, args);
+		const arriving = args[0];
+		if (!(arriving instanceof Uint8Array)) {
+			if (filled > 0) handOn(this);
+			return push.apply(this, args);
+		}
+		let wantsMore = true;
+		for (let offset = 0; offset < arriving.length; ) {
+			gathered ??= Buffer.allocUnsafeSlow(GATHERED_PIECE_BYTES);
+			const taken = Math.min(arriving.length - offset, gathered.length - filled);
+			gathered.set(arriving.subarray(offset, offset + taken), filled);
+			offset += taken;
+			filled += taken;
+			if (filled === gathered.length) wantsMore = handOn(this) && wantsMore;
+		}
+		releasePiece(arriving);
+		return wantsMore;
 	};
 	return stream;
 }

@@ -6,7 +6,7 @@
  * stream could not, n8n-wave2 §1.4).
  */
 import type { UploadSource } from '../contract';
-import { relieveBufferPressure } from './buffer-pressure';
+import { releasePiece, relieveBufferPressure } from './buffer-pressure';
 import { CloudreveError } from './errors';
 
 /**
@@ -46,10 +46,10 @@ export async function* chunksOf(source: UploadSource, chunkSize: number): AsyncG
 	let filled = 0;
 	let read = 0;
 	for await (const piece of await source.read(Math.min(chunkSize, MAX_PIECE_BYTES))) {
-		let rest = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
-		read += rest.length;
-		relieveBufferPressure(rest.length);
+		const whole = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+		read += whole.length;
 		if (read > source.size) throw sizeMismatch(source.size, `more than ${source.size}`);
+		let rest = whole;
 		while (rest.length > 0) {
 			const taken = rest.copy(chunk, filled, 0, Math.min(rest.length, chunk.length - filled));
 			filled += taken;
@@ -59,9 +59,16 @@ export async function* chunksOf(source: UploadSource, chunkSize: number): AsyncG
 				filled = 0;
 			}
 		}
+		// Copied: the piece is dead. Freed now where the source allows it, else left to a collection.
+		if (!(source.piecesAreFresh === true && releasePiece(whole))) relieveBufferPressure(whole.length);
 	}
 	if (read !== source.size) throw sizeMismatch(source.size, String(read));
 	if (filled > 0) yield chunk.subarray(0, filled);
+	// The caller asked for a chunk after the last one: every chunk's request was answered, so its
+	// bytes have left this process, and the chunk's memory can go now rather than at the next full
+	// collection, which would come in the middle of what the workflow does next. (A caller that
+	// stops early, as wholeBody does with the chunk it keeps, never gets here.)
+	releasePiece(chunk);
 }
 
 /** All of the source in one Buffer, for the requests that take the whole body (at most 50 MiB here). */

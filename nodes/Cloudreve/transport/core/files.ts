@@ -5,7 +5,7 @@
 import type { IDataObject, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import type { Entry, FileDownload } from '../contract';
-import { relievedAsItArrives } from './buffer-pressure';
+import { gatheredAsItArrives } from './buffer-pressure';
 import { CloudreveError } from './errors';
 import type { Envelope } from './http';
 import { headerValue, httpStatusText } from './http';
@@ -83,5 +83,5 @@ export async function openSignedFile(transport: Transport, url: string, file: En
 		throw storageRefused(response, file, text);
 	}
 	const mimeType = headerValue(response.headers as IDataObject, 'content-type').split(';')[0].trim();
-	return { entry: file, body: relievedAsItArrives(response.body as AsyncIterable<Buffer>), ...(mimeType ? { mimeType } : {}) };
+	return { entry: file, body: gatheredAsItArrives(response.body as AsyncIterable<Buffer>), ...(mimeType ? { mimeType } : {}) };
 }
