@@ -11,6 +11,15 @@ import { gatheredAsItArrives, relieveBufferPressure } from '../nodes/Cloudreve/t
 
 const KiB = 1024;
 
+/** Records the pieces handed on, before the stream's reader may join them. */
+class Recording extends Readable {
+	handedOn: number[] = [];
+	push(chunk: unknown, encoding?: BufferEncoding): boolean {
+		if (chunk instanceof Uint8Array) this.handedOn.push(chunk.length);
+		return super.push(chunk, encoding);
+	}
+}
+
 async function collect(stream: AsyncIterable<unknown>): Promise<unknown[]> {
 	const out: unknown[] = [];
 	for await (const value of stream) out.push(value);
@@ -22,7 +31,6 @@ describe('a gathered stream', () => {
 		// 40 socket-sized pieces of uneven sizes: 2.5 MiB and some, not a whole number of 512 KiB.
 		const pieces = Array.from({ length: 40 }, (_, index) => Buffer.alloc(64 * KiB + index, index));
 		const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
-		// Made before: an arriving piece, once gathered, may be freed (Node 21 and later).
 		const sent = Buffer.concat(pieces);
 		const stream = gatheredAsItArrives(Readable.from(pieces, { objectMode: false }));
 		const received = (await collect(stream)) as Buffer[];
@@ -32,14 +40,6 @@ describe('a gathered stream', () => {
 	});
 
 	it('splits an arriving piece bigger than 512 KiB across pieces without losing a byte', async () => {
-		/** Records the pieces handed on, before the stream's reader may join them. */
-		class Recording extends Readable {
-			handedOn: number[] = [];
-			push(chunk: unknown, encoding?: BufferEncoding): boolean {
-				if (chunk instanceof Uint8Array) this.handedOn.push(chunk.length);
-				return super.push(chunk, encoding);
-			}
-		}
 		const big = Buffer.alloc(1300 * KiB);
 		for (let at = 0; at + 4 <= big.length; at += 4) big.writeUInt32LE(at, at);
 		const sent = Buffer.concat([Buffer.from('head'), big]);
@@ -54,11 +54,66 @@ describe('a gathered stream', () => {
 
 	it('hands on the bytes gathered so far before a string, which keeps its encoding', async () => {
 		const stream = gatheredAsItArrives(new Readable({ read() {} }));
-		stream.push(Buffer.from('clo'));
+		stream.push(new Uint8Array([0x63, 0x6c, 0x6f]));
 		stream.push('7564', 'hex');
 		stream.push(Buffer.from('reve'));
+		stream.push(Buffer.alloc(0));
 		stream.push(null);
 		expect(Buffer.concat((await collect(stream)) as Buffer[]).toString()).toBe('cloudreve');
+	});
+
+	it('passes on an arriving piece of 512 KiB or more as it is when nothing is gathered', async () => {
+		const big = Buffer.alloc(600 * KiB, 3);
+		const stream = gatheredAsItArrives(new Readable({ read() {} }));
+		stream.push(big);
+		stream.push(null);
+		const received = (await collect(stream)) as Buffer[];
+		expect(received).toHaveLength(1);
+		expect(received[0]).toBe(big);
+	});
+
+	it('hands on what it gathered once the first of it waited a second, so a slow download keeps moving', async () => {
+		const stream = gatheredAsItArrives(new Recording({ read() {} }));
+		stream.push(Buffer.from('slow '));
+		expect(stream.handedOn).toEqual([]);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		stream.push(Buffer.from('link'));
+		expect(stream.handedOn).toEqual([9]);
+		stream.push(null);
+		expect(Buffer.concat((await collect(stream)) as Buffer[]).toString()).toBe('slow link');
+	});
+
+	it('says, as push does, whether more is welcome', () => {
+		const stream = gatheredAsItArrives(new Readable({ read() {}, highWaterMark: 1024 * KiB }));
+		// Only gathered: the stream holds nothing yet.
+		expect(stream.push(Buffer.alloc(100 * KiB))).toBe(true);
+		// 512 KiB handed on into a stream that wants up to 1 MiB: more is welcome; after 1 MiB it is not.
+		expect(stream.push(Buffer.alloc(412 * KiB))).toBe(true);
+		expect(stream.push(Buffer.alloc(512 * KiB))).toBe(false);
+		// Only gathered while the stream already holds 1 MiB: no more, please.
+		expect(stream.push(Buffer.alloc(10 * KiB))).toBe(false);
+	});
+
+	it('refuses bytes after the end as the stream itself does', async () => {
+		const stream = gatheredAsItArrives(new Readable({ read() {} }));
+		stream.push(Buffer.from('done'));
+		stream.push(null);
+		const failed = new Promise<Error>((resolve) => stream.once('error', resolve));
+		stream.push(Buffer.from('late'));
+		expect(await failed).toMatchObject({ code: 'ERR_STREAM_PUSH_AFTER_EOF' });
+	});
+
+	it('takes nothing more once destroyed, as the stream itself does', () => {
+		const stream = gatheredAsItArrives(new Readable({ read() {} }));
+		stream.push(Buffer.from('part'));
+		stream.destroy();
+		expect(stream.push(Buffer.from('more'))).toBe(false);
+	});
+
+	it('frees no arriving piece unless told that the producer keeps none', async () => {
+		const pieces = [Buffer.alloc(64 * KiB, 1), Buffer.alloc(64 * KiB, 2)];
+		await collect(gatheredAsItArrives(Readable.from(pieces, { objectMode: false })));
+		expect(pieces.map((piece) => piece.length)).toEqual([64 * KiB, 64 * KiB]);
 	});
 
 	it('passes on an empty stream as empty', async () => {

@@ -3,7 +3,7 @@
  * way the node does, over a heap the size of n8n's, and says how many full garbage collections that
  * took and what arrived. Plain JavaScript: it runs outside Jest, on the node's compiled core.
  *
- *   node gc-probe.js <compiled core folder> download|upload relieved|plain <MiB>
+ *   node gc-probe.js <compiled core folder> download|upload node|plain <MiB>
  *   node gc-probe.js <compiled core folder> release-check
  *
  * Prints one line of JSON: { majors, bytes, sha256, sent, expected } (the full collections while the
@@ -20,7 +20,7 @@ const { Readable } = require('stream');
 const [coreDir, direction, variant, mib] = process.argv.slice(2);
 // Not a whole number of pieces or chunks: the last, shorter one counts too.
 const size = Number(mib ?? 0) * 1024 * 1024 + 12_345;
-const relieved = variant === 'relieved';
+const asTheNode = variant === 'node';
 const { gatheredAsItArrives, releasePiece } = require(join(coreDir, 'buffer-pressure.js'));
 const { chunksOf } = require(join(coreDir, 'chunks.js'));
 
@@ -62,7 +62,7 @@ async function download(file) {
 		const body = Readable.from(pieces(), { objectMode: false });
 		const before = await collectedCount();
 		// What n8n's filesystem binary store does with a stream (FsByteStore.write).
-		await fs.writeFile(file, relieved ? gatheredAsItArrives(body) : body);
+		await fs.writeFile(file, asTheNode ? gatheredAsItArrives(body, { arrivingPiecesAreFresh: true }) : body);
 		await settle();
 		return majors - before;
 	} finally {
@@ -74,23 +74,27 @@ async function upload(file) {
 	await fs.writeFile(file, content);
 	// What n8n's getBinaryStream gives in filesystem mode: a file stream of the asked piece size,
 	// whose pieces are new Buffers nothing else holds (as upload.operation.ts declares it).
+	// The first pieces are kept, to see afterwards whether the chunker freed them.
+	const firstPieces = [];
+	async function* watched(pieces) {
+		for await (const piece of pieces) {
+			if (firstPieces.length < 8) firstPieces.push(piece);
+			yield piece;
+		}
+	}
 	const source = {
 		size,
 		mimeType: 'application/octet-stream',
-		read: async (pieceSize) => createReadStream(file, { highWaterMark: pieceSize }),
+		read: async (pieceSize) => watched(createReadStream(file, { highWaterMark: pieceSize })),
 		piecesAreFresh: true,
 	};
 	const hash = createHash('sha256');
 	const chunkSize = 25 << 20;
 	const before = await collectedCount();
-	let lastChunk;
-	if (relieved) {
-		for await (const chunk of chunksOf(source, chunkSize)) {
-			hash.update(chunk);
-			lastChunk = chunk;
-		}
+	if (asTheNode) {
+		for await (const chunk of chunksOf(source, chunkSize)) hash.update(chunk);
 	} else {
-		// The same loop without the relief: one reused chunk, filled from 1 MiB pieces.
+		// The same loop as plain code would do it: one reused chunk, filled from 1 MiB pieces.
 		const chunk = Buffer.allocUnsafeSlow(chunkSize);
 		let filled = 0;
 		for await (const piece of await source.read(1 << 20)) {
@@ -108,8 +112,8 @@ async function upload(file) {
 		if (filled > 0) hash.update(chunk.subarray(0, filled));
 	}
 	await settle();
-	// Once all chunks are taken, the chunk's memory is freed at once (a length of 0 says so).
-	return { majors: majors - before, sha256: hash.digest('hex'), lastChunkLengthAfter: lastChunk?.length };
+	// A freed piece has the length 0.
+	return { majors: majors - before, sha256: hash.digest('hex'), firstPieceLengths: firstPieces.map((piece) => piece.length) };
 }
 
 /**
@@ -145,7 +149,7 @@ async function releaseCheck() {
 	const parent = Buffer.alloc(1 << 20, 9);
 	const slice = parent.subarray(4096, 8192);
 	// A download's arriving piece, gathered: freed once copied, its bytes still delivered.
-	const stream = gatheredAsItArrives(new Readable({ read() {} }));
+	const stream = gatheredAsItArrives(new Readable({ read() {} }), { arrivingPiecesAreFresh: true });
 	const arriving = Buffer.allocUnsafeSlow(64 * 1024).fill(5);
 	stream.push(arriving);
 	stream.push(null);
@@ -168,8 +172,8 @@ async function main() {
 			const stored = await fs.readFile(file);
 			return { majors: counted, bytes: stored.length, sha256: createHash('sha256').update(stored).digest('hex') };
 		}
-		const { majors: counted, sha256, lastChunkLengthAfter } = await upload(file);
-		return { majors: counted, bytes: size, sha256, lastChunkLengthAfter };
+		const { majors: counted, sha256, firstPieceLengths } = await upload(file);
+		return { majors: counted, bytes: size, sha256, firstPieceLengths };
 	} finally {
 		await fs.rm(file, { force: true });
 	}

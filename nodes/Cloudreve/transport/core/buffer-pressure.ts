@@ -9,7 +9,7 @@
  *
  * Three remedies, each where it is safe (checked by test/e2e/buffer-pressure.test.ts):
  * - A piece the node alone holds and has copied is freed at once (`releasePiece`): an upload's
- *   pieces read from n8n's store, a download's pieces as they arrive from the socket.
+ *   pieces read from n8n's store, a download's pieces as they arrive from the socket (Node 21+).
  * - Pieces handed on to n8n (a download, into n8n's store) cannot be freed by the node. For those,
  *   the node allocates short-lived JS garbage, 3 bytes per byte (`relieveBufferPressure`): the
  *   young space then fills long before 64 MB of pieces pile up, and young-generation collections
@@ -17,7 +17,8 @@
  *   became 1 in a plain Node 24 process with an n8n-sized heap.
  * - A download reaches n8n's store in 512 KiB pieces rather than the socket's 64 KiB
  *   (`gatheredAsItArrives`): n8n writes each piece with its own awaited write.
- * None of them changes the bytes a stream delivers, or their order.
+ * None of them changes the bytes a stream delivers, or their order; a download's bytes reach the
+ * store gathered, at most a second late.
  */
 
 /**
@@ -50,7 +51,7 @@ export function relieveBufferPressure(streamedBytes: number): void {
 	}
 }
 
-/** `ArrayBuffer.prototype.transfer` (Node 21 and later; n8n 2.x runs on Node 24, n8n 1.x on 20). */
+/** `ArrayBuffer.prototype.transfer`: Node 21 and later (n8n 2.x runs on Node 24; n8n 1.x on 20 to 24). */
 type TransferableArrayBuffer = ArrayBufferLike & { transfer?: (newLength?: number) => ArrayBuffer };
 
 /**
@@ -81,27 +82,49 @@ export function releasePiece(piece: Uint8Array): boolean {
  */
 const GATHERED_PIECE_BYTES = 512 * 1024;
 
+/**
+ * Gathered bytes are handed on once the first of them waited this long, even short of 512 KiB: a
+ * slow download still reaches the store steadily, and n8n's store, which fails a body that sends
+ * nothing for a while (N8N_HTTP_RESPONSE_BODY_READ_TIMEOUT), sees it move.
+ */
+const GATHER_WAIT_MS = 1000;
+
 interface PushableStream {
 	push(...args: unknown[]): boolean;
 	pipe: unknown;
+	destroyed?: boolean;
 	readableObjectMode?: boolean;
+	readableLength?: number;
+	readableHighWaterMark?: number;
+	/** Node's own state; object mode is only there in old `readable-stream` copies. */
+	_readableState?: { objectMode?: boolean };
 }
 
 /**
  * Gathers a readable stream's bytes, as they arrive, into pieces of 512 KiB, by wrapping the
- * instance's own `push` (which Node's HTTP client, zlib and `Readable.from` call for each piece):
- * no stream is added, and the consumer gets the same bytes in the same order, in fewer pieces.
- * Each arriving piece is freed once copied: no consumer ever sees it, and the producer, n8n's HTTP
- * response, keeps nothing it has pushed. Each gathered piece relieves the collector. Strings,
- * object-mode values and the end are passed on as they come, after the bytes gathered so far.
- * Anything that is not a readable stream is left as it is.
+ * instance's own `push`: no stream is added, and the consumer gets the same bytes in the same
+ * order, in fewer pieces, each at most a second late. For producers that push as long as `push`
+ * says so and without being asked again: Node's HTTP message, zlib, `Readable.from` (n8n 2.x hands
+ * a response body over as `Readable.from` of the HTTP message, n8n 1.x the message itself). A
+ * producer that pushes once per read would wait forever for a read that a gathering push never
+ * causes.
+ *
+ * With `arrivingPiecesAreFresh`, each arriving piece is freed once copied: only for a producer that
+ * keeps nothing it has pushed (all of the above), since no consumer ever sees the piece. Every
+ * byte left to the collector (gathered pieces, and arriving pieces not freed) relieves it.
+ * Strings and the end are passed on as they come, after the bytes gathered so far; object-mode
+ * streams, and anything that is not a readable stream, are left as they are.
  */
-export function gatheredAsItArrives<T>(stream: T): T {
+export function gatheredAsItArrives<T>(stream: T, { arrivingPiecesAreFresh = false } = {}): T {
 	const pushable = stream as unknown as Partial<PushableStream> | null | undefined;
 	const push = pushable?.push;
-	if (!pushable || typeof push !== 'function' || typeof pushable.pipe !== 'function' || pushable.readableObjectMode === true) return stream;
+	if (!pushable || typeof push !== 'function' || typeof pushable.pipe !== 'function') return stream;
+	if (pushable.readableObjectMode === true || pushable._readableState?.objectMode === true) return stream;
 	let gathered: Buffer | undefined;
 	let filled = 0;
+	let gatheringSince = 0;
+	/** Once the end was pushed, anything later goes straight through, for Node to refuse. */
+	let ended = false;
 	const handOn = (target: PushableStream): boolean => {
 		const piece = filled === gathered!.length ? gathered! : gathered!.subarray(0, filled);
 		gathered = undefined;
@@ -111,21 +134,39 @@ export function gatheredAsItArrives<T>(stream: T): T {
 	};
 	pushable.push = function (this: PushableStream, ...args: unknown[]): boolean {
 		const arriving = args[0];
-		if (!(arriving instanceof Uint8Array)) {
-			if (filled > 0) handOn(this);
+		if (ended || this.destroyed === true || !(arriving instanceof Uint8Array) || arriving.length === 0) {
+			if (filled > 0 && !ended && this.destroyed !== true) handOn(this);
+			if (arriving === null) ended = true;
+			return push.apply(this, args);
+		}
+		if (filled === 0 && arriving.length >= GATHERED_PIECE_BYTES) {
+			// Big enough already: on as it is, with no copy.
+			relieveBufferPressure(arriving.length);
 			return push.apply(this, args);
 		}
 		let wantsMore = true;
+		let handedOn = false;
 		for (let offset = 0; offset < arriving.length; ) {
-			gathered ??= Buffer.allocUnsafeSlow(GATHERED_PIECE_BYTES);
+			if (gathered === undefined) {
+				gathered = Buffer.allocUnsafeSlow(GATHERED_PIECE_BYTES);
+				gatheringSince = Date.now();
+			}
 			const taken = Math.min(arriving.length - offset, gathered.length - filled);
 			gathered.set(arriving.subarray(offset, offset + taken), filled);
 			offset += taken;
 			filled += taken;
-			if (filled === gathered.length) wantsMore = handOn(this) && wantsMore;
+			if (filled === gathered.length) {
+				wantsMore = handOn(this) && wantsMore;
+				handedOn = true;
+			}
 		}
-		releasePiece(arriving);
-		return wantsMore;
+		if (filled > 0 && Date.now() - gatheringSince >= GATHER_WAIT_MS) {
+			wantsMore = handOn(this) && wantsMore;
+			handedOn = true;
+		}
+		if (!(arrivingPiecesAreFresh && releasePiece(arriving))) relieveBufferPressure(arriving.length);
+		// Only gathered: more is welcome while the stream holds less than it wants to.
+		return handedOn ? wantsMore : (this.readableLength ?? 0) < (this.readableHighWaterMark ?? 1);
 	};
 	return stream;
 }

@@ -64,11 +64,6 @@ export async function* chunksOf(source: UploadSource, chunkSize: number): AsyncG
 	}
 	if (read !== source.size) throw sizeMismatch(source.size, String(read));
 	if (filled > 0) yield chunk.subarray(0, filled);
-	// The caller asked for a chunk after the last one: every chunk's request was answered, so its
-	// bytes have left this process, and the chunk's memory can go now rather than at the next full
-	// collection, which would come in the middle of what the workflow does next. (A caller that
-	// stops early, as wholeBody does with the chunk it keeps, never gets here.)
-	releasePiece(chunk);
 }
 
 /** All of the source in one Buffer, for the requests that take the whole body (at most 50 MiB here). */

@@ -83,5 +83,5 @@ export async function openSignedFile(transport: Transport, url: string, file: En
 		throw storageRefused(response, file, text);
 	}
 	const mimeType = headerValue(response.headers as IDataObject, 'content-type').split(';')[0].trim();
-	return { entry: file, body: gatheredAsItArrives(response.body as AsyncIterable<Buffer>), ...(mimeType ? { mimeType } : {}) };
+	return { entry: file, body: gatheredAsItArrives(response.body as AsyncIterable<Buffer>, { arrivingPiecesAreFresh: true }), ...(mimeType ? { mimeType } : {}) };
 }
