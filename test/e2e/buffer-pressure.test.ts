@@ -54,14 +54,16 @@ async function probe(direction: keyof typeof MIB, variant: 'node' | 'plain'): Pr
 
 it('frees a piece at once on this runtime only where the piece spans its own memory, and a gathered download piece once copied', async () => {
 	const { stdout } = await run(node, [join(__dirname, 'gc-probe.js'), coreDir, 'release-check'], { timeout: 120_000 });
-	const { whole, pooled, slice, gathered } = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-	expect({ whole, pooled, slice, gathered }).toEqual({
+	const { whole, pooled, slice, gathered, untold } = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+	expect({ whole, pooled, slice, gathered, untold }).toEqual({
 		whole: { released: true, lengthAfter: 0 },
 		// Views into shared memory stay as they are, and so do their neighbours.
 		pooled: { released: false, text: 'pooled piece', neighbour: 'neighbour' },
 		slice: { released: false, sliceLength: 4096, parentSum: 9 * 1024 * 1024 },
 		// A download's arriving piece, once gathered, is freed; its bytes still arrive.
 		gathered: { arrivingLengthAfter: 0, deliveredLength: 64 * 1024, deliveredAllFives: true },
+		// Unless the caller says the producer keeps nothing, an arriving piece is left as it is.
+		untold: { arrivingLengthAfter: 64 * 1024, allSixes: true },
 	});
 }, 180_000);
 

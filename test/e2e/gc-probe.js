@@ -156,11 +156,18 @@ async function releaseCheck() {
 	const delivered = [];
 	for await (const piece of stream) delivered.push(piece);
 	const bytes = Buffer.concat(delivered);
+	// Without being told the producer keeps nothing, nothing is freed.
+	const untold = gatheredAsItArrives(new Readable({ read() {} }));
+	const kept = Buffer.allocUnsafeSlow(64 * 1024).fill(6);
+	untold.push(kept);
+	untold.push(null);
+	for await (const piece of untold) void piece;
 	return {
 		whole: { released: releasePiece(whole), lengthAfter: whole.length },
 		pooled: { released: releasePiece(pooled), text: pooled.toString(), neighbour: pooledNeighbour.toString() },
 		slice: { released: releasePiece(slice), sliceLength: slice.length, parentSum: parent.reduce((sum, byte) => sum + byte, 0) },
 		gathered: { arrivingLengthAfter: arriving.length, deliveredLength: bytes.length, deliveredAllFives: bytes.every((byte) => byte === 5) },
+		untold: { arrivingLengthAfter: kept.length, allSixes: kept.every((byte) => byte === 6) },
 	};
 }
 

@@ -18,7 +18,7 @@
  * - A download reaches n8n's store in 512 KiB pieces rather than the socket's 64 KiB
  *   (`gatheredAsItArrives`): n8n writes each piece with its own awaited write.
  * None of them changes the bytes a stream delivers, or their order; a download's bytes reach the
- * store gathered, at most a second late.
+ * store gathered.
  */
 
 /**
@@ -83,8 +83,8 @@ export function releasePiece(piece: Uint8Array): boolean {
 const GATHERED_PIECE_BYTES = 512 * 1024;
 
 /**
- * Gathered bytes are handed on once the first of them waited this long, even short of 512 KiB: a
- * slow download still reaches the store steadily, and n8n's store, which fails a body that sends
+ * Gathered bytes that waited this long go on with the next piece, even short of 512 KiB: a slow
+ * download still reaches the store steadily, and n8n's store, which fails a body that sends
  * nothing for a while (N8N_HTTP_RESPONSE_BODY_READ_TIMEOUT), sees it move.
  */
 const GATHER_WAIT_MS = 1000;
@@ -103,43 +103,58 @@ interface PushableStream {
 /**
  * Gathers a readable stream's bytes, as they arrive, into pieces of 512 KiB, by wrapping the
  * instance's own `push`: no stream is added, and the consumer gets the same bytes in the same
- * order, in fewer pieces, each at most a second late. For producers that push as long as `push`
- * says so and without being asked again: Node's HTTP message, zlib, `Readable.from` (n8n 2.x hands
- * a response body over as `Readable.from` of the HTTP message, n8n 1.x the message itself). A
- * producer that pushes once per read would wait forever for a read that a gathering push never
- * causes.
+ * order, in fewer pieces. Bytes that waited a second go on with the next piece that arrives (or
+ * the end), so a slow download still reaches the store piece by piece. For producers that push
+ * as long as `push` says so and without being asked again: Node's HTTP message, zlib,
+ * `Readable.from` (n8n 2.x hands a response body over as `Readable.from` of the HTTP message,
+ * n8n 1.x the message itself). A producer that pushes once per read would wait forever for a
+ * read that a gathering push never causes.
  *
- * With `arrivingPiecesAreFresh`, each arriving piece is freed once copied: only for a producer that
- * keeps nothing it has pushed (all of the above), since no consumer ever sees the piece. Every
- * byte left to the collector (gathered pieces, and arriving pieces not freed) relieves it.
- * Strings and the end are passed on as they come, after the bytes gathered so far; object-mode
- * streams, and anything that is not a readable stream, are left as they are.
+ * With `arrivingPiecesAreFresh`, each arriving piece is freed once copied. Only for a producer that
+ * does not use a piece again once pushed: an HTTP message's pieces are copies of their own, and
+ * `Readable.from` of one passes them on; zlib's are views into a buffer it goes on filling, which
+ * `releasePiece` leaves alone (unless one spans a whole buffer, which zlib then replaces). No
+ * consumer ever sees an arriving piece. Every byte left to the collector (gathered pieces, and
+ * arriving pieces not freed) relieves it. Strings and the end are passed on as they come, after
+ * the bytes gathered so far; object-mode streams, and anything that is not a readable stream, are
+ * left as they are.
  */
 export function gatheredAsItArrives<T>(stream: T, { arrivingPiecesAreFresh = false } = {}): T {
 	const pushable = stream as unknown as Partial<PushableStream> | null | undefined;
 	const push = pushable?.push;
 	if (!pushable || typeof push !== 'function' || typeof pushable.pipe !== 'function') return stream;
 	if (pushable.readableObjectMode === true || pushable._readableState?.objectMode === true) return stream;
+	/**
+	 * Bytes are gathered into `gathered` up to `filled`; those before `handedUpTo` are already on.
+	 * A piece handed on early is a view of the same memory, and the next bytes go after it: a
+	 * store that keeps every piece until the end (n8n's database and S3 modes) then holds what
+	 * arrived, not 512 KiB per piece.
+	 */
 	let gathered: Buffer | undefined;
 	let filled = 0;
-	let gatheringSince = 0;
+	let handedUpTo = 0;
+	let waitingSince = 0;
 	/** Once the end was pushed, anything later goes straight through, for Node to refuse. */
 	let ended = false;
 	const handOn = (target: PushableStream): boolean => {
-		const piece = filled === gathered!.length ? gathered! : gathered!.subarray(0, filled);
-		gathered = undefined;
-		filled = 0;
+		const piece = handedUpTo === 0 && filled === gathered!.length ? gathered! : gathered!.subarray(handedUpTo, filled);
+		handedUpTo = filled;
+		if (filled === gathered!.length) {
+			gathered = undefined;
+			filled = 0;
+			handedUpTo = 0;
+		}
 		relieveBufferPressure(piece.length);
 		return push.call(target, piece);
 	};
 	pushable.push = function (this: PushableStream, ...args: unknown[]): boolean {
 		const arriving = args[0];
 		if (ended || this.destroyed === true || !(arriving instanceof Uint8Array) || arriving.length === 0) {
-			if (filled > 0 && !ended && this.destroyed !== true) handOn(this);
+			if (filled > handedUpTo && !ended && this.destroyed !== true) handOn(this);
 			if (arriving === null) ended = true;
 			return push.apply(this, args);
 		}
-		if (filled === 0 && arriving.length >= GATHERED_PIECE_BYTES) {
+		if (filled === handedUpTo && arriving.length >= GATHERED_PIECE_BYTES) {
 			// Big enough already: on as it is, with no copy.
 			relieveBufferPressure(arriving.length);
 			return push.apply(this, args);
@@ -147,10 +162,8 @@ export function gatheredAsItArrives<T>(stream: T, { arrivingPiecesAreFresh = fal
 		let wantsMore = true;
 		let handedOn = false;
 		for (let offset = 0; offset < arriving.length; ) {
-			if (gathered === undefined) {
-				gathered = Buffer.allocUnsafeSlow(GATHERED_PIECE_BYTES);
-				gatheringSince = Date.now();
-			}
+			gathered ??= Buffer.allocUnsafeSlow(GATHERED_PIECE_BYTES);
+			if (filled === handedUpTo) waitingSince = performance.now();
 			const taken = Math.min(arriving.length - offset, gathered.length - filled);
 			gathered.set(arriving.subarray(offset, offset + taken), filled);
 			offset += taken;
@@ -160,13 +173,15 @@ export function gatheredAsItArrives<T>(stream: T, { arrivingPiecesAreFresh = fal
 				handedOn = true;
 			}
 		}
-		if (filled > 0 && Date.now() - gatheringSince >= GATHER_WAIT_MS) {
+		if (filled > handedUpTo && performance.now() - waitingSince >= GATHER_WAIT_MS) {
 			wantsMore = handOn(this) && wantsMore;
 			handedOn = true;
 		}
 		if (!(arrivingPiecesAreFresh && releasePiece(arriving))) relieveBufferPressure(arriving.length);
-		// Only gathered: more is welcome while the stream holds less than it wants to.
-		return handedOn ? wantsMore : (this.readableLength ?? 0) < (this.readableHighWaterMark ?? 1);
+		if (handedOn) return wantsMore;
+		// Only gathered: more is welcome as Node's own push would say it.
+		const holding = this.readableLength ?? 0;
+		return holding < (this.readableHighWaterMark ?? 1) || holding === 0;
 	};
 	return stream;
 }
