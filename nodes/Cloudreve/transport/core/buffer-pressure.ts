@@ -113,8 +113,9 @@ interface PushableStream {
  * With `arrivingPiecesAreFresh`, each arriving piece is freed once copied. Only for a producer that
  * does not use a piece again once pushed: an HTTP message's pieces are copies of their own, and
  * `Readable.from` of one passes them on; zlib's are views into a buffer it goes on filling, which
- * `releasePiece` leaves alone (unless one spans a whole buffer, which zlib then replaces). No
- * consumer ever sees an arriving piece. Every byte left to the collector (gathered pieces, and
+ * `releasePiece` leaves alone (unless one spans a whole buffer, which zlib then replaces). A freed
+ * piece was copied, and no consumer ever saw it (a piece of 512 KiB or more arriving with nothing
+ * gathered goes on as it is, and is not freed). Every byte left to the collector (gathered pieces, and
  * arriving pieces not freed) relieves it. Strings and the end are passed on as they come, after
  * the bytes gathered so far; object-mode streams, and anything that is not a readable stream, are
  * left as they are.
